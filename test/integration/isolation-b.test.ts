@@ -1,0 +1,3 @@
+import { isolationScenario } from "../support/isolation-scenario.ts";
+
+isolationScenario("b");
