@@ -201,7 +201,9 @@ export function validatePolicy(policy: unknown): FieldIssue[] {
 
   if ("steps" in policy) {
     if (!Array.isArray(policy.steps)) issues.push({ field: "steps", message: "must be a list" });
-    else policy.steps.forEach((s, i) => validateStep(s, `steps[${i}]`, issues));
+    else {
+      for (const [i, s] of policy.steps.entries()) validateStep(s, `steps[${i}]`, issues);
+    }
   }
   if ("requiredAnalysis" in policy) {
     const ra = policy.requiredAnalysis;
