@@ -165,7 +165,8 @@ describe("decideCommand", () => {
     expect(
       appliedCommandIds({
         metadata: { name: "x", annotations: { [APPLIED_COMMANDS_ANNOTATION]: "not json" } },
-      } as Rollout),
+        spec: {},
+      }),
     ).toEqual([]);
   });
 
