@@ -78,7 +78,8 @@ export function parseHubConfig(argv: string[], env: NodeJS.ProcessEnv): HubConfi
   if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(logLevel)) {
     throw new ConfigError("log-level", `unknown level ${logLevel}`);
   }
-  const adminToken = env.BELLWETHER_ADMIN_TOKEN;
+  // An empty variable counts as unset, as shells and manifests often produce one.
+  const adminToken = env.BELLWETHER_ADMIN_TOKEN || undefined;
   if (adminToken !== undefined && adminToken.length < 20) {
     throw new ConfigError("BELLWETHER_ADMIN_TOKEN", "must be at least 20 characters");
   }
