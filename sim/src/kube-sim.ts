@@ -148,6 +148,14 @@ export class KubeSim {
     return kc;
   }
 
+  /** Ends every open watch stream of a cluster, as an API server restart would; clients must resume or relist. */
+  disconnectWatches(name: string): void {
+    const entry = this.#clusters.get(name);
+    if (!entry) throw new TypeError(`cluster "${name}" is not emulated here`);
+    entry.http.closeWatches();
+    entry.cluster.stopWatches();
+  }
+
   async writeKubeconfig(name: string, path: string, credentials: CredentialOptions = {}): Promise<void> {
     await writeFile(path, toYaml(this.kubeconfigDocument(name, credentials)), { mode: 0o600 });
   }
