@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { KubeApiError } from "./kube-api-error.ts";
 import type { KubeClient, WatchEvent } from "./kube-client.ts";
-import { type KubeList, type KubeObject, objectKey } from "./kube-object.ts";
+import { type HasMetadata, type KubeList, type KubeObject, objectKey } from "./kube-object.ts";
 import { type ResourceRef, resourcePath } from "./resource-ref.ts";
 
 export interface InformerOptions {
@@ -36,7 +36,7 @@ type Events<T> = {
 
 class WatchGoneError extends Error {}
 
-function stripManagedFields<T extends KubeObject>(o: T): T {
+function stripManagedFields<T extends HasMetadata>(o: T): T {
   if (o.metadata.managedFields === undefined) return o;
   const { managedFields: _drop, ...metadata } = o.metadata;
   return { ...o, metadata } as T;
@@ -47,7 +47,7 @@ function stripManagedFields<T extends KubeObject>(o: T): T {
  * add/update/delete. A 410 Gone (or an ERROR event carrying one) relists; other failures restart the watch with
  * exponential backoff; a full relist runs periodically and turns missed changes into events.
  */
-export class Informer<T extends KubeObject = KubeObject> extends EventEmitter<Events<T>> {
+export class Informer<T extends HasMetadata = KubeObject> extends EventEmitter<Events<T>> {
   private readonly opts: Required<Omit<InformerOptions, "namespace" | "labelSelector">> &
     Pick<InformerOptions, "namespace" | "labelSelector">;
   private readonly cache = new Map<string, T>();

@@ -3,7 +3,7 @@ export interface KubeObject {
   apiVersion?: string;
   kind?: string;
   metadata: {
-    name: string;
+    name?: string;
     namespace?: string;
     uid?: string;
     resourceVersion?: string;
@@ -31,9 +31,15 @@ export interface KubeList<T> {
   items: T[];
 }
 
+/** Anything with object metadata: what caches and informers need. */
+export interface HasMetadata {
+  metadata: { name?: string; namespace?: string; resourceVersion?: string; managedFields?: unknown };
+}
+
 /** "namespace/name", or "name" for cluster-scoped objects. */
-export function objectKey(o: { metadata: { name: string; namespace?: string } }): string {
-  return o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
+export function objectKey(o: { metadata: { name?: string; namespace?: string } }): string {
+  const name = o.metadata.name ?? "";
+  return o.metadata.namespace ? `${o.metadata.namespace}/${name}` : name;
 }
 
 export function splitKey(key: string): { namespace?: string; name: string } {
