@@ -54,6 +54,22 @@ describe("assessRunStatus", () => {
     expect(a.phase).toBe("Failed");
     expect(a.message).toBe('Metric "b" assessed Failed due to failed (1) > failureLimit (0)');
     expect(a.runSummary).toEqual({ count: 2, successful: 1, failed: 1, inconclusive: 0, error: 0 });
+    expect(a.events).toEqual([
+      { type: "Normal", reason: "MetricSuccessful", message: "Metric 'a' Completed. Result: Successful" },
+      { type: "Warning", reason: "MetricFailed", message: "Metric 'b' Completed. Result: Failed" },
+      { type: "Warning", reason: "AnalysisRunFailed", message: "Analysis Completed. Result: Failed" },
+    ]);
+  });
+
+  it("records no events when nothing changed", () => {
+    const first = assessRunStatus(run([metric("a"), metric("b", { interval: "1m" })], [ok("a"), ok("b")]));
+    expect(first.events.map((e) => e.reason)).toEqual(["MetricSuccessful"]);
+    const again = assessRunStatus({
+      spec: { metrics: [metric("a"), metric("b", { interval: "1m" })] },
+      status: { phase: "Running", metricResults: first.metricResults },
+    });
+    expect(again.events).toEqual([]);
+    expect(again.phase).toBe("Running");
   });
 
   it("ranks Failed worse than Error, and Error worse than Inconclusive", () => {
@@ -153,7 +169,11 @@ describe("assessRunStatus", () => {
   });
 
   it("errors on an invalid spec with Argo's messages", () => {
-    expect(assessRunStatus(run([], [])).message).toBe("Analysis spec invalid: no metrics specified");
+    const empty = assessRunStatus(run([], []));
+    expect(empty.message).toBe("Analysis spec invalid: no metrics specified");
+    expect(empty.events).toEqual([
+      { type: "Warning", reason: "AnalysisRunError", message: "Analysis Completed. Result: Error" },
+    ]);
     expect(assessRunStatus(run([metric("a"), metric("a")], [])).message).toBe(
       "Analysis spec invalid: metrics[1]: duplicate name 'a'",
     );

@@ -7,6 +7,14 @@ import { dryRunMetricNames, measurementRetentionLimits } from "./metric-rules.ts
 import { resolveMetricsWithoutSecrets } from "./resolve-args.ts";
 import { validateMetrics } from "./validate-metric.ts";
 
+/** A Kubernetes Event the controller should record, as Argo's recorder does. */
+export interface AnalysisEvent {
+  type: "Normal" | "Warning";
+  /** `Metric<Phase>` or `AnalysisRun<Phase>`. */
+  reason: string;
+  message: string;
+}
+
 export interface RunAssessment {
   phase: AnalysisPhase;
   /** Run message: `Metric "x" assessed Failed due to failed (2) > failureLimit (1)`, "" while running. */
@@ -15,6 +23,15 @@ export interface RunAssessment {
   metricResults: MetricResult[];
   runSummary: RunSummary;
   dryRunSummary: RunSummary;
+  /** Events for metrics that just completed and for the run completing now (empty when nothing changed). */
+  events: AnalysisEvent[];
+}
+
+const eventType = (phase: AnalysisPhase): AnalysisEvent["type"] =>
+  phase === "Error" || phase === "Failed" ? "Warning" : "Normal";
+
+function completionEvent(phase: AnalysisPhase): AnalysisEvent {
+  return { type: eventType(phase), reason: `AnalysisRun${phase}`, message: `Analysis Completed. Result: ${phase}` };
 }
 
 const emptySummary = (): RunSummary => ({ count: 0, successful: 0, failed: 0, inconclusive: 0, error: 0 });
@@ -33,6 +50,7 @@ function specError(run: AnalysisRun, message: string): RunAssessment {
     metricResults: [...(run.status?.metricResults ?? [])],
     runSummary: run.status?.runSummary ?? emptySummary(),
     dryRunSummary: run.status?.dryRunSummary ?? emptySummary(),
+    events: [completionEvent("Error")],
   };
 }
 
@@ -53,6 +71,7 @@ export function assessRunStatus(analysisRun: AnalysisRun): RunAssessment {
       metricResults: [...(status.metricResults ?? [])],
       runSummary: status.runSummary ?? emptySummary(),
       dryRunSummary: status.dryRunSummary ?? emptySummary(),
+      events: [],
     };
   }
   const specMetrics: Metric[] = Array.isArray(run.spec?.metrics) ? run.spec.metrics : [];
@@ -81,6 +100,7 @@ export function assessRunStatus(analysisRun: AnalysisRun): RunAssessment {
   let everythingCompleted = true;
   const runSummary = emptySummary();
   const dryRunSummary = emptySummary();
+  const events: AnalysisEvent[] = [];
 
   for (const metric of metrics) {
     const isDryRun = dryRun.has(metric.name);
@@ -99,6 +119,13 @@ export function assessRunStatus(analysisRun: AnalysisRun): RunAssessment {
       result = { ...result, phase: metricStatus, ...(last ? { message: last.message ?? "" } : {}) };
       if (result.message === "") delete result.message;
       results[index] = result;
+      if (isCompletedPhase(metricStatus)) {
+        events.push({
+          type: eventType(metricStatus),
+          reason: `Metric${metricStatus}`,
+          message: `Metric '${metric.name}' Completed. Result: ${metricStatus}`,
+        });
+      }
     }
     if (!isCompletedPhase(metricStatus)) {
       everythingCompleted = false;
@@ -123,8 +150,12 @@ export function assessRunStatus(analysisRun: AnalysisRun): RunAssessment {
     }
   }
   message = message.trim();
-  const base = { metricResults: results, runSummary, dryRunSummary };
-  if (terminating) return { phase: worst ?? "Successful", message, ...base };
-  if (!everythingCompleted || worst === undefined) return { phase: "Running", message: "", ...base };
-  return { phase: worst, message, ...base };
+  let phase: AnalysisPhase;
+  if (terminating) phase = worst ?? "Successful";
+  else if (!everythingCompleted || worst === undefined) {
+    phase = "Running";
+    message = "";
+  } else phase = worst;
+  if (isCompletedPhase(phase) && phase !== status.phase) events.push(completionEvent(phase));
+  return { phase, message, metricResults: results, runSummary, dryRunSummary, events };
 }

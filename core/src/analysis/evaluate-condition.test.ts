@@ -88,6 +88,8 @@ describe("evaluateCondition: operators", () => {
     ["[1, 2] == [1, 2]", true],
     ["{a: 1} == {a: 1}", true],
     ["[1, 2, 3][-1] == 3", true],
+    ["[1, 2, 3][1.7] == 2", true],
+    ["1 in nil == false", true],
     ["[1, 2, 3, 4][1:3] == [2, 3]", true],
     ["'hello'[1:3] == 'el'", true],
     ["1..4 == [1, 2, 3, 4]", true],
@@ -200,6 +202,8 @@ describe("evaluateCondition: errors are typed, with expr-lang's wording", () => 
   it("reports run-time failures", () => {
     expectError("result[0] > 1", [], "EXPR_RUNTIME", "index out of range: 0 (array length is 0)");
     expectError("result[3] > 1", [1, 2], "EXPR_RUNTIME", "index out of range: 3 (array length is 2)");
+    expectError("result[-5] > 1", [1, 2], "EXPR_RUNTIME", "index out of range: -3 (array length is 2)");
+    expectError("result['a'] > 1", [1, 2], "EXPR_TYPE", "invalid operation: int(string)");
     expectError("result.rate > 1", null, "EXPR_RUNTIME", "cannot fetch rate from <nil>");
     expectError("result[0] > 1", null, "EXPR_RUNTIME", "cannot fetch 0 from <nil>");
     expectError("asInt(result) > 1", "abc", "EXPR_RUNTIME", 'strconv.ParseInt: parsing "abc": invalid syntax');

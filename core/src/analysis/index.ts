@@ -14,7 +14,7 @@ export {
   DEFAULT_CONSECUTIVE_ERROR_LIMIT,
   type LimitVerdict,
 } from "./assess-metric-status.ts";
-export { assessRunStatus, type RunAssessment } from "./assess-run-status.ts";
+export { type AnalysisEvent, assessRunStatus, type RunAssessment } from "./assess-run-status.ts";
 export { effectiveCount } from "./effective-count.ts";
 export {
   type CompiledCondition,

@@ -126,6 +126,7 @@ export function negate(v: Value): Value {
 
 export function contains(op: string, container: Value, item: Value, f: Frame): boolean {
   if (op === "in") {
+    if (container === null) return false;
     if (Array.isArray(container)) {
       charge(f, container.length);
       return container.some((x) => valuesEqual(x, item));
@@ -170,13 +171,12 @@ function matches(subject: string, pattern: string, f: Frame): boolean {
 /** `object[property]` / `object.property` with expr-lang's rules (negative indexes count from the end). */
 export function fetch(object: Value, property: Value): Value {
   if (Array.isArray(object) || typeof object === "string") {
-    if (!isNumber(property) || (typeof property === "number" && !Number.isInteger(property))) {
-      throw typeError(`cannot fetch ${formatProperty(property)} from ${goTypeName(object)}`);
-    }
-    let i = Number(property);
+    // expr-lang's ToInt: floats are truncated, anything else is refused.
+    if (!isNumber(property)) throw typeError(`invalid operation: int(${goTypeName(property)})`);
     const length = object.length;
+    let i = typeof property === "number" ? Math.trunc(property) : Number(property);
     if (i < 0) i += length;
-    if (i < 0 || i >= length) throw runtimeError(`index out of range: ${Number(property)} (array length is ${length})`);
+    if (!(i >= 0 && i < length)) throw runtimeError(`index out of range: ${i} (array length is ${length})`);
     return object[i] as Value;
   }
   if (isMap(object)) {
