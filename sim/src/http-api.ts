@@ -3,9 +3,11 @@ import { parse as parseYaml } from "yaml";
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from "./discovery.ts";
 import type { DeleteOptions, GroupVersionResource, KubeCluster, ListOptions, PatchType } from "./kube-cluster.ts";
 import { PATCH_CONTENT_TYPES } from "./kube-cluster.ts";
-import type { WatchEvent } from "./kube-object.ts";
+import type { KubeList, KubeObject, WatchEvent } from "./kube-object.ts";
 import { ANONYMOUS, type UserInfo } from "./rbac-authorizer.ts";
+import type { ResourceKind } from "./resource-kind.ts";
 import { methodNotAllowed, StatusError } from "./status-error.ts";
+import { type IncludeObject, toTable, wantsTable } from "./table-printer.ts";
 
 /** What a resource request asks for, parsed from its path the way kube-apiserver's RequestInfoFactory does. */
 export interface ResourceRequest {
@@ -120,6 +122,15 @@ function listOptions(query: URLSearchParams, namespace: string | undefined): Lis
     resourceVersion: query.get("resourceVersion") ?? undefined,
     resourceVersionMatch: query.get("resourceVersionMatch") ?? undefined,
   };
+}
+
+function includeObject(query: URLSearchParams): IncludeObject {
+  const v = query.get("includeObject");
+  return v === "None" || v === "Object" ? v : "Metadata";
+}
+
+function listTable(kind: ResourceKind, list: KubeList, include: IncludeObject): Record<string, unknown> {
+  return toTable(kind, list.items, include, list.metadata);
 }
 
 function deleteOptions(body: unknown, query: URLSearchParams): DeleteOptions {
@@ -248,15 +259,30 @@ export class ClusterHttpApi {
     if (subresource && subresource !== "status" && subresource !== "scale" && subresource !== "eviction") {
       throw new StatusError(404, "NotFound", "the server could not find the requested resource");
     }
+    const table = wantsTable(req.headers.accept) && !subresource ? includeObject(query) : undefined;
     switch (info.verb) {
-      case "get":
+      case "get": {
         if (subresource === "scale") return this.#ok(res, 200, cluster.getScale(gvr, ns, name!));
         if (subresource === "eviction") throw methodNotAllowed("the eviction subresource only accepts create");
-        return this.#ok(res, 200, cluster.get(gvr, ns, name!));
-      case "list":
-        return this.#ok(res, 200, cluster.list(gvr, listOptions(query, ns)));
+        const obj = cluster.get(gvr, ns, name!);
+        return this.#ok(
+          res,
+          200,
+          table ? toTable(kind, [obj], table, { resourceVersion: obj.metadata.resourceVersion }) : obj,
+        );
+      }
+      case "list": {
+        const list = cluster.list(gvr, listOptions(query, ns));
+        return this.#ok(res, 200, table ? listTable(kind, list, table) : list);
+      }
       case "watch":
-        return this.#watch(req, res, info, query);
+        return this.#watch(
+          req,
+          res,
+          info,
+          query,
+          table ? (o) => toTable(kind, [o], table, { resourceVersion: o.metadata.resourceVersion }) : undefined,
+        );
       case "create":
         if (name && subresource === "eviction" && gvr.resource === "pods") {
           cluster.evict(namespace ?? "", name, body);
@@ -316,7 +342,13 @@ export class ClusterHttpApi {
     return code;
   }
 
-  #watch(req: IncomingMessage, res: ServerResponse, info: ResourceRequest, query: URLSearchParams): number {
+  #watch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    info: ResourceRequest,
+    query: URLSearchParams,
+    render?: (obj: KubeObject) => Record<string, unknown>,
+  ): number {
     const cluster = this.#cluster;
     const fieldSelectors = [query.get("fieldSelector")];
     if (info.name) fieldSelectors.push(`metadata.name=${info.name}`);
@@ -340,7 +372,11 @@ export class ClusterHttpApi {
     };
     const write = (event: WatchEvent) => {
       if (ended) return;
-      res.write(`${JSON.stringify(event)}\n`);
+      const shown =
+        render && event.type !== "BOOKMARK" && event.type !== "ERROR"
+          ? { type: event.type, object: render(event.object as KubeObject) }
+          : event;
+      res.write(`${JSON.stringify(shown)}\n`);
       if (event.type === "ERROR") queueMicrotask(end);
     };
     let watcher: ReturnType<KubeCluster["watch"]> | undefined;

@@ -26,7 +26,7 @@ interface Seen {
 
 async function watchPath(
   path: string,
-  query: Record<string, unknown>,
+  query: Record<string, string | number | boolean | undefined>,
 ): Promise<{ events: Seen[]; done: Promise<unknown> }> {
   const events: Seen[] = [];
   let resolveDone: (v: unknown) => void = () => {};

@@ -43,7 +43,8 @@ export async function statusOf(
     await promise;
   } catch (e) {
     if (e instanceof k8s.ApiException) {
-      const body = JSON.parse(e.body as string);
+      // client-node leaves the body out for responses its spec declares without one (401).
+      const body = typeof e.body === "string" && e.body ? JSON.parse(e.body) : {};
       return { code: e.code, reason: body.reason, message: body.message, details: body.details };
     }
     throw e;
@@ -52,17 +53,19 @@ export async function statusOf(
 }
 
 /** Polls until `check` returns a value other than undefined/false (GC and watches are asynchronous). */
+type Pending = undefined | null | false;
+
 export async function eventually<T>(
-  check: () => T | Promise<T>,
+  check: () => T | Pending | Promise<T | Pending>,
   what: string,
   timeoutMs = 10_000,
-): Promise<NonNullable<T>> {
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const v = await check();
-      if (v !== undefined && v !== null && v !== false) return v as NonNullable<T>;
+      if (v !== undefined && v !== null && v !== false) return v as T;
     } catch (e) {
       last = e;
     }
@@ -98,7 +101,7 @@ export function rolloutCrd(group = "argoproj.io"): k8s.V1CustomResourceDefinitio
           name: "v1alpha1",
           served: true,
           storage: true,
-          schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
+          schema: { openAPIV3Schema: { type: "object", x_kubernetes_preserve_unknown_fields: true } },
           subresources: {
             status: {},
             scale: {
