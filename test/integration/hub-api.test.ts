@@ -302,6 +302,14 @@ describe("analysis templates and rollout policies", () => {
       body: { name: "careful", spec: { steps: [{ setWeight: 50 }], rules: { maxFirstWeight: 20 } } },
     });
     expect(rule.body.message).toContain("maxFirstWeight");
+    const missing = await call("POST", "/api/v1/rollout-policies", {
+      token: operator,
+      body: { name: "careful", spec: { steps: [{ setWeight: 10 }], requiredAnalysis: ["success-rate", "latency"] } },
+    });
+    expect(missing.body).toMatchObject({
+      field: "spec.requiredAnalysis[1]",
+      message: expect.stringContaining("latency"),
+    });
     const ok = await call("POST", "/api/v1/rollout-policies", {
       token: operator,
       body: {
@@ -534,6 +542,14 @@ describe("ledger queries", () => {
     const r = await call("POST", "/api/v1/ledger/verify", { token: operator, body: {} });
     expect(r.body).toMatchObject({ ok: true, problems: [] });
     expect(r.body.chains).toBe(2);
-    expect(r.body.rows).toBeGreaterThan(15);
+    expect(r.body.rows).toBe(18);
+    const one = await call("POST", "/api/v1/ledger/verify", { token: operator, body: { chain: "app:shop-cart" } });
+    expect(one.body).toMatchObject({ ok: true, chains: 1, rows: 1 });
+    expect((await call("POST", "/api/v1/ledger/verify", { token: operator, body: { chain: "app:none" } })).status).toBe(
+      404,
+    );
+    expect((await call("POST", "/api/v1/ledger/verify", { token: operator, body: { chains: [] } })).body.field).toBe(
+      "chains",
+    );
   });
 });

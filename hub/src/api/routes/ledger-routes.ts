@@ -1,9 +1,11 @@
+import { eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { queryLedger } from "../../ledger/ledger-query.ts";
 import { appChain } from "../../ledger/ledger-row.ts";
 import { verifyLedger } from "../../ledger/ledger-verifier.ts";
+import { ledgerChains } from "../../store/schema.ts";
 import type { ApiContext } from "../api-context.ts";
-import { invalid } from "../api-error.ts";
+import { invalid, notFound } from "../api-error.ts";
 
 interface LedgerQuery {
   chain?: string;
@@ -80,6 +82,16 @@ export function registerLedgerRoutes(app: FastifyInstance, ctx: ApiContext): voi
         body: { type: "object", additionalProperties: false, properties: { chain: { type: "string" } } },
       },
     },
-    async (req) => verifyLedger(ctx.db, req.body?.chain ? { chain: req.body.chain } : {}),
+    async (req) => {
+      const chain = req.body?.chain;
+      if (chain !== undefined) {
+        const [known] = await ctx.db
+          .select({ chain: ledgerChains.chain })
+          .from(ledgerChains)
+          .where(eq(ledgerChains.chain, chain));
+        if (!known) throw notFound(`ledger chain ${chain}`);
+      }
+      return verifyLedger(ctx.db, chain !== undefined ? { chain } : {});
+    },
   );
 }

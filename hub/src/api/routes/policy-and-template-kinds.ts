@@ -1,19 +1,33 @@
 import { validatePolicy } from "@bellwether/core";
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../store/database.ts";
 import { analysisTemplates, clusterRollouts, clusters, rolloutPolicies } from "../../store/schema.ts";
 import { validateTemplateSpec } from "../template-validation.ts";
 import type { VersionedKind } from "./versioned-routes.ts";
 
+/** Template names a policy spec refers to, with the field that names each. */
+function templateReferences(spec: Record<string, unknown>): Array<{ name: string; field: string }> {
+  const refs: Array<{ name: string; field: string }> = [];
+  if (Array.isArray(spec.requiredAnalysis)) {
+    spec.requiredAnalysis.forEach((name, i) => {
+      if (typeof name === "string") refs.push({ name, field: `requiredAnalysis[${i}]` });
+    });
+  }
+  if (Array.isArray(spec.steps)) {
+    spec.steps.forEach((step, i) => {
+      const templates = (step as { analysis?: { templates?: unknown } })?.analysis?.templates;
+      if (!Array.isArray(templates)) return;
+      templates.forEach((t, j) => {
+        const name = (t as { templateName?: unknown })?.templateName;
+        if (typeof name === "string") refs.push({ name, field: `steps[${i}].analysis.templates[${j}].templateName` });
+      });
+    });
+  }
+  return refs;
+}
+
 function referencesTemplate(spec: Record<string, unknown>, template: string): boolean {
-  if (Array.isArray(spec.requiredAnalysis) && spec.requiredAnalysis.includes(template)) return true;
-  if (!Array.isArray(spec.steps)) return false;
-  return spec.steps.some((step) => {
-    const templates = (step as { analysis?: { templates?: unknown } })?.analysis?.templates;
-    return (
-      Array.isArray(templates) && templates.some((t) => (t as { templateName?: unknown })?.templateName === template)
-    );
-  });
+  return templateReferences(spec).some((r) => r.name === template);
 }
 
 export const templateKind: VersionedKind = {
@@ -38,6 +52,20 @@ export const policyKind: VersionedKind = {
   noun: "policy",
   table: rolloutPolicies,
   validate: (spec) => validatePolicy(spec),
+  // Hub-authored templates only: a policy is shipped to every cluster, so what it requires must ship too.
+  async checkReferences(db: Db | Tx, spec: Record<string, unknown>) {
+    const refs = templateReferences(spec);
+    if (refs.length === 0) return [];
+    const names = [...new Set(refs.map((r) => r.name))];
+    const rows = await db
+      .selectDistinct({ name: analysisTemplates.name })
+      .from(analysisTemplates)
+      .where(and(inArray(analysisTemplates.name, names), isNull(analysisTemplates.deletedAt)));
+    const known = new Set(rows.map((r) => r.name));
+    return refs
+      .filter((r) => !known.has(r.name))
+      .map((r) => ({ field: r.field, message: `template ${r.name} does not exist` }));
+  },
   // A policy is in use while a Rollout in some cluster is pinned to it.
   async usedBy(db: Db | Tx, name: string) {
     const rows = await db

@@ -20,6 +20,8 @@ export interface VersionedKind {
   table: VersionedTable;
   /** Issues with field paths relative to the spec. */
   validate(spec: unknown, name: string): FieldIssue[];
+  /** Issues with what the spec refers to (fields relative to the spec), checked inside the write. */
+  checkReferences?(db: Db | Tx, spec: Record<string, unknown>): Promise<FieldIssue[]>;
   /** Who still uses `name`, in words, or null when it may be deleted. */
   usedBy(db: Db | Tx, name: string): Promise<string | null>;
 }
@@ -44,6 +46,10 @@ export function registerVersionedRoutes(app: FastifyInstance, ctx: ApiContext, k
 
   const checkSpec = (spec: unknown, name: string) => {
     const issues = kind.validate(spec, name);
+    if (issues.length > 0) throw invalidIssues(issues, "spec");
+  };
+  const checkReferences = async (db: Db | Tx, spec: Record<string, unknown>) => {
+    const issues = (await kind.checkReferences?.(db, spec)) ?? [];
     if (issues.length > 0) throw invalidIssues(issues, "spec");
   };
   const live = (name: string) => and(eq(t.name, name), isNull(t.deletedAt));
@@ -76,6 +82,7 @@ export function registerVersionedRoutes(app: FastifyInstance, ctx: ApiContext, k
         throw invalid("name", "must be a DNS-1123 subdomain (lowercase alphanumerics, '-' and '.')");
       checkSpec(spec, name);
       const row = await ctx.mutate(who.actor, async (tx, record) => {
+        await checkReferences(tx, spec);
         if (await latest(tx, name))
           throw conflict("ALREADY_EXISTS", `${kind.noun} ${name} already exists; add a version instead`, "name");
         // Versions continue after a delete, so agents comparing name → version never mistake a new one for old.
@@ -116,6 +123,7 @@ export function registerVersionedRoutes(app: FastifyInstance, ctx: ApiContext, k
       const row = await ctx.mutate(who.actor, async (tx, record) => {
         const current = await latest(tx, name, true);
         if (!current) throw notFound(`${kind.noun} ${name}`);
+        await checkReferences(tx, req.body.spec);
         const version = current.version + 1;
         const [created] = await tx
           .insert(t)
