@@ -102,7 +102,7 @@ describe("create", () => {
     mismatch.spec!.template!.metadata!.labels = { app: "b" };
     const sel = await statusOf(c.apps.createNamespacedReplicaSet({ namespace: "default", body: mismatch }));
     expect(sel.code).toBe(422);
-    expect(sel.details.causes.map((x: { field: string }) => x.field)).toContain("spec.template.metadata.labels");
+    expect(sel.details.causes.map((x) => x.field)).toContain("spec.template.metadata.labels");
   });
 
   it("ignores status on create for kinds with a status subresource", async () => {

@@ -277,7 +277,7 @@ describe("custom resource definitions", () => {
     bad.spec.versions[0]!.storage = false;
     const status = await statusOf(c.ext.createCustomResourceDefinition({ body: bad }));
     expect(status.code).toBe(422);
-    const fields = status.details.causes.map((x: { field: string }) => x.field);
+    const fields = status.details.causes.map((x) => x.field);
     expect(fields).toEqual(expect.arrayContaining(["spec.versions", "metadata.name"]));
   });
 });

@@ -21,7 +21,7 @@ interface Seen {
   type: string;
   name?: string;
   rv?: string;
-  obj: any;
+  obj: { kind?: string; message?: string; code?: number; reason?: string };
 }
 
 async function watchPath(

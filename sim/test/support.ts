@@ -38,14 +38,19 @@ export async function startSim(options: Partial<KubeSimOptions> = {}): Promise<K
 /** The Kubernetes Status a client-node call failed with. */
 export async function statusOf(
   promise: Promise<unknown>,
-): Promise<{ code: number; reason: string; message: string; details?: any }> {
+): Promise<{
+  code: number;
+  reason: string;
+  message: string;
+  details: { causes: { reason: string; field?: string }[] };
+}> {
   try {
     await promise;
   } catch (e) {
     if (e instanceof k8s.ApiException) {
       // client-node leaves the body out for responses its spec declares without one (401).
       const body = typeof e.body === "string" && e.body ? JSON.parse(e.body) : {};
-      return { code: e.code, reason: body.reason, message: body.message, details: body.details };
+      return { code: e.code, reason: body.reason, message: body.message, details: { causes: [], ...body.details } };
     }
     throw e;
   }
