@@ -36,9 +36,7 @@ export async function startSim(options: Partial<KubeSimOptions> = {}): Promise<K
 }
 
 /** The Kubernetes Status a client-node call failed with. */
-export async function statusOf(
-  promise: Promise<unknown>,
-): Promise<{
+export async function statusOf(promise: Promise<unknown>): Promise<{
   code: number;
   reason: string;
   message: string;
