@@ -68,21 +68,25 @@ describe("one writer per chain", () => {
     };
     expect(await a.ledger.record(a.database.db, { ...event, source: "cluster:eu-1", eventId: "e-1" })).toBe(true);
     expect(await b.ledger.record(b.database.db, { ...event, source: "cluster:eu-1", eventId: "e-1" })).toBe(false);
-    for (let i = 2; i <= 300; i++) {
-      await a.ledger.record(a.database.db, { ...event, source: "cluster:eu-1", eventId: `e-${i}` });
-    }
-    const appended = await Promise.all([
+    // One transaction, so the replicas' sweeps, and the appenders below, all meet 299 pending events at once.
+    await a.database.db.transaction(async (tx) => {
+      for (let i = 2; i <= 300; i++) {
+        await a.ledger.record(tx, { ...event, source: "cluster:eu-1", eventId: `e-${i}` });
+      }
+    });
+    await Promise.all([
       a.ledger.appendPending(chain),
       b.ledger.appendPending(chain),
       a.ledger.appendPending(chain),
       b.ledger.appendAllPending(),
     ]);
-    expect(appended.flat().filter((r) => r.chain === chain)).toHaveLength(300);
     // Redelivered after it was appended: still a no-op.
     expect(await b.ledger.record(b.database.db, { ...event, source: "cluster:eu-1", eventId: "e-1" })).toBe(false);
     expect(await a.ledger.appendPending(chain)).toEqual([]);
     const rows = await chainRows(chain);
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    const ids = await sql.query("SELECT event_id FROM ledger_inbox WHERE chain = $1 ORDER BY appended_seq", [chain]);
+    expect(ids.rows.map((r) => r.event_id)).toEqual(Array.from({ length: 300 }, (_, i) => `e-${i + 1}`));
     expect((await verifyLedger(a.database.db, { chain })).ok).toBe(true);
   });
 
