@@ -1,5 +1,6 @@
+import { ENVIRONMENT_FUNCTIONS } from "./expr/builtins.ts";
 import { LruCache } from "./expr/compiled-cache.ts";
-import { type CompiledExpression, compileTree } from "./expr/compiler.ts";
+import { type CompiledExpression, compileTree, type Environment } from "./expr/compiler.ts";
 import { ExpressionError } from "./expr/expression-error.ts";
 import { DEFAULT_EXPRESSION_LIMITS, type ExpressionLimits } from "./expr/limits.ts";
 import { parse } from "./expr/parser.ts";
@@ -12,6 +13,9 @@ export interface CompiledCondition {
   /** Evaluates against a metric result; throws {@link ExpressionError} unless the value is a boolean. */
   evaluate(result: unknown): boolean;
 }
+
+/** Argo's condition environment: `result` plus asInt, asFloat, isNaN, isInf, isNil, default. */
+const CONDITION_ENVIRONMENT: Environment = { values: new Set(["result"]), functions: ENVIRONMENT_FUNCTIONS };
 
 const CACHE_CAPACITY = 1024;
 // Failures are cached too, so a broken template is not re-parsed on every measurement.
@@ -31,6 +35,7 @@ function run(compiled: CompiledExpression, limits: ExpressionLimits, result: unk
     resultIsNil: result === null || result === undefined,
     scopes: [],
     vars: new Array<Value>(compiled.slots).fill(null),
+    now: Date.now(),
   };
   try {
     return compiled.evaluate(frame);
@@ -45,7 +50,7 @@ function run(compiled: CompiledExpression, limits: ExpressionLimits, result: unk
 function build(source: string, limits: ExpressionLimits): CompiledCondition {
   let compiled: CompiledExpression;
   try {
-    compiled = compileTree(parse(source, limits));
+    compiled = compileTree(parse(source, limits), CONDITION_ENVIRONMENT);
   } catch (e) {
     if (e instanceof ExpressionError) throw e;
     if (e instanceof RangeError) throw new ExpressionError("EXPR_LIMIT", e.message);

@@ -23,6 +23,7 @@ export {
   evaluateCondition,
 } from "./evaluate-condition.ts";
 export { evaluateResult, isNilOrEmptyResult, type ResultVerdict } from "./evaluate-result.ts";
+export { evaluateTime } from "./evaluate-time.ts";
 export { ExpressionError, type ExpressionErrorCode } from "./expr/expression-error.ts";
 export { DEFAULT_EXPRESSION_LIMITS, type ExpressionLimits } from "./expr/limits.ts";
 export { DurationError, parseGoDuration } from "./go-duration.ts";

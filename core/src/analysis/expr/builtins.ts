@@ -1,6 +1,19 @@
-import type { ExpressionError } from "./expression-error.ts";
+import { parseGoDuration } from "../go-duration.ts";
+import { ExpressionError } from "./expression-error.ts";
 import { charge, checkSize, compare, type Frame, runtimeError, typeError } from "./runtime.ts";
-import { formatValue, goTypeName, INT64_MAX, INT64_MIN, isMap, isNumber, type Value, valuesEqual } from "./value.ts";
+import {
+  DurationValue,
+  formatValue,
+  goTypeName,
+  INT64_MAX,
+  INT64_MIN,
+  isMap,
+  isNumber,
+  isTemporal,
+  TimeValue,
+  type Value,
+  valuesEqual,
+} from "./value.ts";
 
 /** A function whose arguments are all evaluated before the call. */
 export interface Builtin {
@@ -109,6 +122,7 @@ function sumOf(name: string, items: Value[]): Value {
 
 function typeName(v: Value): string {
   if (v === null) return "nil";
+  if (isTemporal(v)) return goTypeName(v);
   switch (typeof v) {
     case "boolean":
       return "bool";
@@ -123,6 +137,22 @@ function typeName(v: Value): string {
   }
 }
 
+// RFC 3339 (with or without fraction), a bare date, or a date and time without zone (read as UTC).
+const DATE_FORMS = [
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/,
+  /^\d{4}-\d{2}-\d{2}$/,
+  /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?$/,
+];
+
+function parseDate(text: string): TimeValue {
+  const form = DATE_FORMS.findIndex((re) => re.test(text));
+  if (form < 0) throw runtimeError(`parsing time ${JSON.stringify(text)}: unsupported date format`);
+  const iso = form === 0 ? text : form === 1 ? `${text}T00:00:00Z` : `${text.replace(" ", "T")}Z`;
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw runtimeError(`parsing time ${JSON.stringify(text)}: day or month out of range`);
+  return new TimeValue(ms);
+}
+
 function fixed(min: number, max: number, call: (args: Value[], f: Frame) => Value): Builtin {
   return { minArgs: min, maxArgs: max, call };
 }
@@ -132,6 +162,16 @@ function fixed(min: number, max: number, call: (args: Value[], f: Frame) => Valu
  * with their closures). Names missing here are unknown names, as in expr-lang.
  */
 export const BUILTINS: Record<string, Builtin> = {
+  now: fixed(0, 0, (_args, f) => new TimeValue(f.now)),
+  duration: fixed(1, 1, ([v]) => {
+    try {
+      return new DurationValue(parseGoDuration(stringOf("duration", v as Value)));
+    } catch (e) {
+      if (e instanceof ExpressionError) throw e;
+      throw runtimeError((e as Error).message);
+    }
+  }),
+  date: fixed(1, 1, ([v]) => (v instanceof TimeValue ? v : parseDate(stringOf("date", v as Value)))),
   len: fixed(1, 1, ([v]) => {
     if (typeof v === "string") return BigInt(utf8Length(v));
     if (Array.isArray(v)) return BigInt(v.length);

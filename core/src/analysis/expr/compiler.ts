@@ -1,5 +1,5 @@
 import type { Node } from "./ast.ts";
-import { arity, BUILTINS, ENVIRONMENT_FUNCTIONS } from "./builtins.ts";
+import { arity, BUILTINS, type Builtin } from "./builtins.ts";
 import { ExpressionError } from "./expression-error.ts";
 import {
   arithmetic,
@@ -43,8 +43,11 @@ const GO_NAMES: Record<StaticType, string> = {
 const COMPARISONS = new Set(["<", ">", "<=", ">="]);
 const ARITHMETIC = new Set(["+", "-", "*", "/", "%", "**"]);
 const STRING_OPERATORS = new Set(["contains", "startsWith", "endsWith", "matches"]);
-/** The only value name in Argo's environment; everything else is a function. */
-const ENVIRONMENT_VALUES = new Set(["result"]);
+/** The names an expression may use besides the built-ins (Argo's two environments differ). */
+export interface Environment {
+  values: ReadonlySet<string>;
+  functions: Readonly<Record<string, Builtin>>;
+}
 
 function staticOf(v: Value): StaticType {
   if (v === null) return "nil";
@@ -111,6 +114,11 @@ interface Scope {
 
 class Compiler {
   slots = 0;
+  private readonly env: Environment;
+
+  constructor(env: Environment) {
+    this.env = env;
+  }
 
   compile(node: Node, scope: Scope): Compiled {
     switch (node.kind) {
@@ -209,7 +217,7 @@ class Compiler {
   private name(name: string, scope: Scope): Compiled {
     const slot = scope.vars.get(name);
     if (slot !== undefined) return { run: step((f) => f.vars[slot] as Value), type: "any" };
-    if (ENVIRONMENT_VALUES.has(name)) return { run: step((f) => f.result), type: "any" };
+    if (this.env.values.has(name)) return { run: step((f) => f.result), type: "any" };
     throw new ExpressionError("EXPR_UNKNOWN_NAME", `unknown name ${name}`);
   }
 
@@ -298,9 +306,9 @@ class Compiler {
 
   private call(callee: string, args: Node[], scope: Scope): Compiled {
     if (PREDICATES[callee] !== undefined) return this.predicateCall(callee, args, scope);
-    const builtin = ENVIRONMENT_FUNCTIONS[callee] ?? BUILTINS[callee];
+    const builtin = this.env.functions[callee] ?? BUILTINS[callee];
     if (builtin === undefined) {
-      if (ENVIRONMENT_VALUES.has(callee) || scope.vars.has(callee)) {
+      if (this.env.values.has(callee) || scope.vars.has(callee)) {
         throw typeError(`${callee} is not callable`);
       }
       throw new ExpressionError("EXPR_UNKNOWN_NAME", `unknown name ${callee}`);
@@ -500,8 +508,8 @@ export interface CompiledExpression {
 }
 
 /** Compiles a syntax tree into closures, resolving names and checking the types it can know statically. */
-export function compileTree(node: Node): CompiledExpression {
-  const compiler = new Compiler();
+export function compileTree(node: Node, env: Environment): CompiledExpression {
+  const compiler = new Compiler(env);
   const { run } = compiler.compile(node, { vars: new Map(), closures: 0 });
   return { evaluate: run, slots: compiler.slots };
 }

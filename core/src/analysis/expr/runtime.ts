@@ -1,7 +1,17 @@
 import { compileGoRegexp } from "../go-regexp.ts";
 import { ExpressionError } from "./expression-error.ts";
 import type { ExpressionLimits } from "./limits.ts";
-import { formatFloat, goTypeName, isMap, isNumber, type Value, valuesEqual, wrapInt } from "./value.ts";
+import {
+  DurationValue,
+  formatFloat,
+  goTypeName,
+  isMap,
+  isNumber,
+  TimeValue,
+  type Value,
+  valuesEqual,
+  wrapInt,
+} from "./value.ts";
 
 /** State of one evaluation: the budget spent so far and the predicate scopes (`#`, `#index`, `#acc`). */
 export interface Frame {
@@ -12,6 +22,8 @@ export interface Frame {
   readonly resultIsNil: boolean;
   readonly scopes: Array<{ item: Value; index: number; acc: Value }>;
   readonly vars: Value[];
+  /** What `now()` returns during this evaluation (epoch ms), fixed once so an expression sees one instant. */
+  readonly now: number;
 }
 
 export function charge(f: Frame, n: number): void {
@@ -63,6 +75,12 @@ export function compare(op: string, a: Value, b: Value): boolean {
   } else if (typeof a === "string" && typeof b === "string") {
     x = a;
     y = b;
+  } else if (
+    (a instanceof TimeValue && b instanceof TimeValue) ||
+    (a instanceof DurationValue && b instanceof DurationValue)
+  ) {
+    x = a.ms;
+    y = b.ms;
   } else {
     throw mismatch(op, a, b);
   }
@@ -86,6 +104,9 @@ export function arithmetic(f: Frame, op: string, a: Value, b: Value): Value {
   if (op === "+" && Array.isArray(a) && Array.isArray(b)) {
     checkSize(f, a.length + b.length);
     return [...a, ...b];
+  }
+  if (a instanceof TimeValue || a instanceof DurationValue || b instanceof TimeValue || b instanceof DurationValue) {
+    return temporal(op, a, b);
   }
   if (!isNumber(a) || !isNumber(b)) throw mismatch(op, a, b);
   if (typeof a === "bigint" && typeof b === "bigint") {
@@ -118,9 +139,29 @@ export function arithmetic(f: Frame, op: string, a: Value, b: Value): Value {
   }
 }
 
+/** Time arithmetic as Go defines it: time ± duration, time − time, duration ± duration, duration × number. */
+function temporal(op: string, a: Value, b: Value): Value {
+  if (op === "+") {
+    if (a instanceof TimeValue && b instanceof DurationValue) return new TimeValue(a.ms + b.ms);
+    if (a instanceof DurationValue && b instanceof TimeValue) return new TimeValue(b.ms + a.ms);
+    if (a instanceof DurationValue && b instanceof DurationValue) return new DurationValue(a.ms + b.ms);
+  }
+  if (op === "-") {
+    if (a instanceof TimeValue && b instanceof DurationValue) return new TimeValue(a.ms - b.ms);
+    if (a instanceof TimeValue && b instanceof TimeValue) return new DurationValue(a.ms - b.ms);
+    if (a instanceof DurationValue && b instanceof DurationValue) return new DurationValue(a.ms - b.ms);
+  }
+  if (op === "*") {
+    if (a instanceof DurationValue && isNumber(b)) return new DurationValue(a.ms * Number(b));
+    if (isNumber(a) && b instanceof DurationValue) return new DurationValue(Number(a) * b.ms);
+  }
+  throw mismatch(op, a, b);
+}
+
 export function negate(v: Value): Value {
   if (typeof v === "bigint") return wrapInt(-v);
   if (typeof v === "number") return -v;
+  if (v instanceof DurationValue) return new DurationValue(-v.ms);
   throw typeError(`invalid operation: - ${goTypeName(v)}`);
 }
 

@@ -2,13 +2,42 @@
  * Runtime values. expr-lang keeps `int` and `float64` apart (`7 % 2` is fine, `7.0 % 2` is not; `1/2` is 0.5),
  * so integers are JS `bigint` (wrapped to 64 bits like Go) and floats are JS `number`.
  */
-export type Value = null | boolean | bigint | number | string | Value[] | { [key: string]: Value };
+export type Value =
+  | null
+  | boolean
+  | bigint
+  | number
+  | string
+  | TimeValue
+  | DurationValue
+  | Value[]
+  | { [key: string]: Value };
+
+/** Go's `time.Time` (millisecond precision is all the conditions need). */
+export class TimeValue {
+  readonly ms: number;
+  constructor(ms: number) {
+    this.ms = ms;
+  }
+}
+
+/** Go's `time.Duration`, kept in milliseconds (fractions stand for micro- and nanoseconds). */
+export class DurationValue {
+  readonly ms: number;
+  constructor(ms: number) {
+    this.ms = ms;
+  }
+}
+
+export function isTemporal(v: Value): v is TimeValue | DurationValue {
+  return v instanceof TimeValue || v instanceof DurationValue;
+}
 
 export const INT64_MIN = -(2n ** 63n);
 export const INT64_MAX = 2n ** 63n - 1n;
 
 export function isMap(v: Value): v is { [key: string]: Value } {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !isTemporal(v);
 }
 
 export function isNumber(v: Value): v is number | bigint {
@@ -28,8 +57,30 @@ export function goTypeName(v: Value): string {
     case "string":
       return "string";
     default:
+      if (v instanceof TimeValue) return "time.Time";
+      if (v instanceof DurationValue) return "time.Duration";
       return Array.isArray(v) ? "[]interface {}" : "map[string]interface {}";
   }
+}
+
+/** Go's `Duration.String()`: `1h2m3s`, `1.5s`, `250ms`, `0s`. */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return "0s";
+  const sign = ms < 0 ? "-" : "";
+  let rest = Math.abs(ms);
+  if (rest < 1000) {
+    if (rest >= 1) return `${sign}${+rest.toFixed(6)}ms`;
+    if (rest >= 0.001) return `${sign}${+(rest * 1000).toFixed(3)}µs`;
+    return `${sign}${Math.round(rest * 1e6)}ns`;
+  }
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const sec = `${+(rest / 1000).toFixed(9)}s`;
+  if (h > 0) return `${sign}${h}h${m}m${sec}`;
+  if (m > 0) return `${sign}${m}m${sec}`;
+  return `${sign}${sec}`;
 }
 
 /** Go's `%v` formatting, for messages and `string()`. */
@@ -43,6 +94,8 @@ export function formatValue(v: Value): string {
     case "number":
       return formatFloat(v);
     default:
+      if (v instanceof TimeValue) return new Date(v.ms).toISOString().replace("T", " ").replace("Z", " +0000 UTC");
+      if (v instanceof DurationValue) return formatDuration(v.ms);
       if (Array.isArray(v)) return `[${v.map(formatValue).join(" ")}]`;
       return `map[${Object.keys(v)
         .sort()
@@ -81,6 +134,8 @@ export function valuesEqual(a: Value, b: Value): boolean {
   if (a === null || b === null) return a === b;
   if (typeof a !== typeof b) return false;
   if (typeof a !== "object") return a === b;
+  if (isTemporal(a) || isTemporal(b))
+    return a.constructor === b.constructor && (a as TimeValue).ms === (b as TimeValue).ms;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
     return a.every((x, i) => valuesEqual(x, b[i] as Value));
