@@ -70,6 +70,9 @@ const FUNCTIONS = [
   "concat",
   "take",
   "get",
+  "now",
+  "duration",
+  "date",
   "unknownFn",
 ];
 const PREDICATES = [
