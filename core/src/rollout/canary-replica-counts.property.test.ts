@@ -142,6 +142,44 @@ describe("basic canary replica counts (property)", () => {
       { numRuns: 1000 },
     );
   });
+
+  it("reach the step's target from any ReplicaSet sizes, older ReplicaSets draining on the way", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 100 }),
+        fc.integer({ min: 0, max: 100 }),
+        fenceposts,
+        fc.integer({ min: 0, max: 120 }).chain((n) => rsState(n)),
+        fc.integer({ min: 0, max: 120 }).chain((n) => rsState(n)),
+        fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 2 }),
+        (replicas, weight, [surge, unavailable], canaryStart, stableStart, olderStart) => {
+          const rollout = basicCanary(replicas, weight, surge, unavailable);
+          let canary = canaryStart;
+          let stable = stableStart;
+          let older = olderStart;
+          for (let round = 0; round < 8 * replicas + 20; round++) {
+            const next = calculateReplicaCountsForCanary(
+              rollout,
+              rs("canary", canary.spec, canary.available),
+              rs("stable", stable.spec, stable.available),
+              older.map((n, i) => rs(`old-${i}`, n, n)),
+            );
+            const unchanged = next.canary === canary.spec && next.stable === stable.spec;
+            const allAvailable = canary.available === canary.spec && stable.available === stable.spec;
+            if (unchanged && allAvailable && older.every((n) => n === 0)) break;
+            // Waiting on older ReplicaSets: the reconciler scales them away, then canary/stable move again.
+            if (unchanged && allAvailable) older = older.map(() => 0);
+            // Between rounds every requested pod becomes available (a stuck unready pod is a deadline matter).
+            canary = { spec: next.canary, available: next.canary };
+            stable = { spec: next.stable, available: next.stable };
+          }
+          const target = approximateWeightedCounts(replicas, weight, 100, maxSurge(rollout));
+          expect({ canary: canary.spec, stable: stable.spec }).toEqual(target);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
 });
 
 describe("traffic-routed canary replica counts (property)", () => {
