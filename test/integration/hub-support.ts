@@ -1,9 +1,9 @@
-import { type RunningHub, startHub } from "../../hub/src/index.ts";
+import { type HubConfig, type RunningHub, startHub } from "../../hub/src/index.ts";
 
 /** The admin token every test hub accepts (BELLWETHER_ADMIN_TOKEN). */
 export const ADMIN_TOKEN = "bw_test-admin-token-0123456789abcdef";
 
-export async function startTestHub(databaseUrl: string): Promise<RunningHub> {
+export async function startTestHub(databaseUrl: string, overrides: Partial<HubConfig> = {}): Promise<RunningHub> {
   return startHub({
     databaseUrl,
     host: "127.0.0.1",
@@ -13,6 +13,7 @@ export async function startTestHub(databaseUrl: string): Promise<RunningHub> {
     disconnectAfterSeconds: 30,
     changeChannel: "bw_changes",
     adminToken: ADMIN_TOKEN,
+    ...overrides,
   });
 }
 
