@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { validateAnalysisTemplate } from "./validate-analysis-template.ts";
 import { validateMetric, validateMetrics } from "./validate-metric.ts";
@@ -169,5 +170,46 @@ describe("validateMetric / validateMetrics give Argo's single error", () => {
         { name: "b", provider: {} },
       ]),
     ).toBe("metrics[1]: no provider specified");
+  });
+});
+
+describe("validateAnalysisTemplate on arbitrary input", () => {
+  it("never throws and always names a field", () => {
+    const metricLike = fc.record(
+      {
+        name: fc.oneof(fc.string(), fc.integer()),
+        count: fc.oneof(fc.integer({ min: -3, max: 5 }), fc.string(), fc.double()),
+        interval: fc.oneof(fc.constantFrom("1m", "30s", "x", ""), fc.integer()),
+        failureLimit: fc.oneof(fc.integer({ min: -3, max: 5 }), fc.constantFrom("{{args.f}}", "2")),
+        consecutiveSuccessLimit: fc.integer({ min: -1, max: 3 }),
+        successCondition: fc.oneof(fc.string(), fc.constantFrom("result > 1", "result[0] >= {{args.t}}", "(")),
+        provider: fc.oneof(fc.constant({ web: {} }), fc.dictionary(fc.string(), fc.anything()), fc.anything()),
+      },
+      { requiredKeys: [] },
+    );
+    const spec = fc.record(
+      {
+        metrics: fc.oneof(fc.array(metricLike, { maxLength: 3 }), fc.anything()),
+        args: fc.oneof(
+          fc.array(fc.record({ name: fc.string(), value: fc.anything() }), { maxLength: 2 }),
+          fc.anything(),
+        ),
+        dryRun: fc.oneof(fc.array(fc.record({ metricName: fc.string() }), { maxLength: 2 }), fc.anything()),
+        measurementRetention: fc.anything(),
+        templates: fc.anything(),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), fc.record({ spec })), (input) => {
+        const issues = validateAnalysisTemplate(input);
+        expect(Array.isArray(issues)).toBe(true);
+        for (const issue of issues) {
+          expect(typeof issue.field).toBe("string");
+          expect(issue.message.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 2_000, seed: 99 },
+    );
   });
 });
