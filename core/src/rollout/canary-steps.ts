@@ -18,6 +18,14 @@ export function currentCanaryStep(rollout: Rollout): CurrentCanaryStep {
   return { step: steps[index], index };
 }
 
+/** Background analysis waits while the current step is before `analysis.startingStep`. */
+export function beforeStartingStep(rollout: Rollout): boolean {
+  const startingStep = rollout.spec.strategy?.canary?.analysis?.startingStep;
+  if (startingStep === undefined) return false;
+  const { index } = currentCanaryStep(rollout);
+  return index !== undefined && index < startingStep;
+}
+
 /** Argo's "fully promoted": the stable ReplicaSet is the current pod template. */
 export function isFullyPromoted(rollout: Rollout): boolean {
   return (rollout.status?.stableRS ?? "") === (rollout.status?.currentPodHash ?? "");

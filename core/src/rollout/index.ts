@@ -21,6 +21,7 @@ export type { CanaryStepObservation, CanaryStepOutcome, RunPhase } from "./canar
 export { advanceCanaryStep, evaluateCanaryStep } from "./canary-step-machine.ts";
 export type { CanaryReplicasOrWeight, CurrentCanaryStep } from "./canary-steps.ts";
 export {
+  beforeStartingStep,
   canaryReplicasOrWeight,
   currentCanaryStep,
   currentSetWeight,
@@ -45,6 +46,14 @@ export {
   sumAvailableReplicas,
   sumSpecReplicas,
 } from "./replica-set-counts.ts";
+export {
+  findNewReplicaSet,
+  findStableReplicaSet,
+  nextRevision,
+  otherReplicaSets,
+  REVISION_ANNOTATION,
+  replicaSetRevision,
+} from "./replica-set-roles.ts";
 export type { RolloutPatch } from "./rollout-commands.ts";
 export {
   abortPatch,
