@@ -15,6 +15,7 @@ export {
   type LimitVerdict,
 } from "./assess-metric-status.ts";
 export { type AnalysisEvent, assessRunStatus, type RunAssessment } from "./assess-run-status.ts";
+export { type AnalysisRunSources, buildAnalysisRunSpec } from "./build-analysis-run-spec.ts";
 export { effectiveCount } from "./effective-count.ts";
 export {
   type CompiledCondition,
