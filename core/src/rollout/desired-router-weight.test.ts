@@ -39,7 +39,11 @@ describe("desiredRouterWeight", () => {
   });
 
   it("sends 0 while the canary has no available pod", () => {
-    expect(desiredRouterWeight(routed({ currentStepIndex: 1 }), rs("c", 2, 0), rs("s", 10)).weight).toBe(0);
+    expect(desiredRouterWeight(routed({ currentStepIndex: 1 }), rs("c", 2, 0), rs("s", 10))).toEqual({
+      weight: 0,
+      removeManagedRoutes: true,
+      send: true,
+    });
     expect(desiredRouterWeight(routed({ currentStepIndex: 1 }), undefined, rs("s", 10)).weight).toBe(0);
   });
 

@@ -27,7 +27,7 @@ export interface RouterWeightDecision {
 /**
  * The canary weight to send to the traffic router now (Argo's `reconcileTrafficRouting`): 0 when fully promoted;
  * on abort 0, or with dynamicStableScale a weight that steps down as the stable regains pods (never above the
- * weight already set); 0 while the canary has no available pod; on promote-full the current weight, or with
+ * weight already set); 0 with managed routes removed while the canary has no available pod; on promote-full the current weight, or with
  * dynamicStableScale the share the available canary pods can carry; while the step's pods are not yet at their
  * counts the previous `setWeight`; else the current `setWeight` (the maximum past the last step).
  */
@@ -53,7 +53,9 @@ export function desiredRouterWeight(
       if (currentWeight !== undefined) weight = Math.min(weight, currentWeight);
     }
   } else if (!newRS || availableReplicas(newRS) === 0) {
+    // Nothing can serve canary traffic yet: no weight, and no header/mirror route pointing at it.
     weight = 0;
+    removeManagedRoutes = true;
   } else if (rollout.status?.promoteFull) {
     removeManagedRoutes = true;
     if (canary?.dynamicStableScale) {
