@@ -256,9 +256,7 @@ class Parser {
       if (args.length > 0) this.expect("operator", ",");
       if (this.is("bracket", ")")) break;
       const index = already + args.length;
-      args.push(
-        PREDICATE_BUILTINS.has(callee) && index >= 1 && index <= 1 ? this.parseClosure() : this.parseExpression(0),
-      );
+      args.push(PREDICATE_BUILTINS.has(callee) && index === 1 ? this.parseClosure() : this.parseExpression(0));
     }
     this.expect("bracket", ")");
     return args;
