@@ -286,7 +286,12 @@ export class CanaryReconciler {
       status.stableRS = hash;
       if (steps.length > 0) status.currentStepIndex = steps.length;
     }
-    if (status.promoteFull && steps.length > 0) status.currentStepIndex = steps.length;
+    if (status.promoteFull) {
+      // promote --full skips every remaining step, pause and analysis.
+      if (steps.length > 0) status.currentStepIndex = steps.length;
+      status.pauseConditions = [];
+      status.controllerPause = false;
+    }
 
     let stableRS = owned.find((rs) => rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] === status.stableRS);
     const others = owned.filter((rs) => rs !== newRS && rs !== stableRS);
