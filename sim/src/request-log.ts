@@ -25,20 +25,31 @@ export interface RequestLogFilter {
 
 /** A bounded per-cluster log of API requests, oldest dropped first. */
 export class RequestLog {
-  readonly #entries: RequestLogEntry[] = [];
+  readonly #ring: (RequestLogEntry | undefined)[];
   readonly #capacity: number;
+  #next = 0;
+  #size = 0;
 
   constructor(capacity = 10_000) {
     this.#capacity = capacity;
+    this.#ring = new Array(capacity);
   }
 
   record(entry: RequestLogEntry): void {
-    this.#entries.push(entry);
-    if (this.#entries.length > this.#capacity) this.#entries.splice(0, this.#entries.length - this.#capacity);
+    this.#ring[this.#next] = entry;
+    this.#next = (this.#next + 1) % this.#capacity;
+    if (this.#size < this.#capacity) this.#size++;
   }
 
+  /** Entries oldest first, optionally filtered. */
   entries(filter: RequestLogFilter = {}): RequestLogEntry[] {
-    return this.#entries.filter(
+    const ordered: RequestLogEntry[] = [];
+    const start = (this.#next - this.#size + this.#capacity) % this.#capacity;
+    for (let i = 0; i < this.#size; i++) {
+      const e = this.#ring[(start + i) % this.#capacity];
+      if (e) ordered.push(e);
+    }
+    return ordered.filter(
       (e) =>
         (filter.verb === undefined || e.verb === filter.verb) &&
         (filter.resource === undefined || e.resource === filter.resource) &&
@@ -48,6 +59,8 @@ export class RequestLog {
   }
 
   clear(): void {
-    this.#entries.length = 0;
+    this.#ring.fill(undefined);
+    this.#next = 0;
+    this.#size = 0;
   }
 }
