@@ -3,6 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
 import { stringify as toYaml } from "yaml";
+import { ClusterControllers } from "./controllers/cluster-controllers.ts";
+import { DataPlane } from "./data-plane/data-plane.ts";
+import { handleDataPlaneRoute } from "./data-plane/data-plane-routes.ts";
 import { ClusterHttpApi } from "./http-api.ts";
 import { KubeCluster, type KubeClusterOptions } from "./kube-cluster.ts";
 import { StatusError } from "./status-error.ts";
@@ -10,6 +13,8 @@ import { StatusError } from "./status-error.ts";
 export interface ClusterSpec {
   name: string;
   rbac?: boolean;
+  /** Run the simulated controllers and kubelet (default: the emulator's `controllers` option, else true). */
+  controllers?: boolean;
 }
 
 export interface KubeSimOptions {
@@ -21,6 +26,10 @@ export interface KubeSimOptions {
   /** Writes each cluster's change feed remembers (watch resume window). */
   historySize?: number;
   bookmarkIntervalMs?: number;
+  /** Default for every cluster: run simulated controllers (true) or serve a bare API server (false). */
+  controllers?: boolean;
+  /** Real milliseconds between data-plane ticks while synthetic traffic runs (default 100). */
+  trafficTickMs?: number;
 }
 
 /** Which identity a kubeconfig carries: the cluster admin (default) or a ServiceAccount's token. */
@@ -40,12 +49,18 @@ const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  */
 export class KubeSim {
   readonly #server: Server;
-  readonly #clusters = new Map<string, { cluster: KubeCluster; http: ClusterHttpApi }>();
+  readonly #clusters = new Map<
+    string,
+    { cluster: KubeCluster; http: ClusterHttpApi; controllers: ClusterControllers | undefined }
+  >();
+  /** Synthetic traffic and its metrics for every cluster (control API under `/_sim`). */
+  readonly dataPlane: DataPlane;
   readonly #options: KubeSimOptions;
   #baseUrl = "";
 
   constructor(options: KubeSimOptions) {
     this.#options = options;
+    this.dataPlane = new DataPlane(options.trafficTickMs !== undefined ? { tickMs: options.trafficTickMs } : {});
     this.#server = createServer((req, res) => {
       this.#route(req, res).catch((e: unknown) => {
         if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
@@ -84,7 +99,10 @@ export class KubeSim {
     if (this.#options.historySize !== undefined) options.historySize = this.#options.historySize;
     if (this.#options.bookmarkIntervalMs !== undefined) options.bookmarkIntervalMs = this.#options.bookmarkIntervalMs;
     const cluster = new KubeCluster(options);
-    this.#clusters.set(spec.name, { cluster, http: new ClusterHttpApi(cluster) });
+    const controllers =
+      (spec.controllers ?? this.#options.controllers ?? true) ? new ClusterControllers(cluster) : undefined;
+    this.#clusters.set(spec.name, { cluster, http: new ClusterHttpApi(cluster), controllers });
+    this.dataPlane.addCluster(cluster);
     return cluster;
   }
 
@@ -97,6 +115,12 @@ export class KubeSim {
     const entry = this.#clusters.get(name);
     if (!entry) throw new TypeError(`cluster "${name}" is not emulated here (have: ${this.clusterNames().join(", ")})`);
     return entry.cluster;
+  }
+
+  /** The simulated controllers of a cluster, or undefined when it serves a bare API server. */
+  controllers(name: string): ClusterControllers | undefined {
+    this.cluster(name);
+    return this.#clusters.get(name)?.controllers;
   }
 
   /** The API server URL of a cluster, as a kubeconfig names it. */
@@ -161,7 +185,9 @@ export class KubeSim {
   }
 
   async stop(): Promise<void> {
-    for (const { cluster, http } of this.#clusters.values()) {
+    this.dataPlane.stop();
+    for (const { cluster, http, controllers } of this.#clusters.values()) {
+      controllers?.stop();
       cluster.stopWatches();
       http.closeWatches();
     }
@@ -201,6 +227,7 @@ export class KubeSim {
     if (parts.length === 1 && parts[0] === "clusters" && req.method === "GET") {
       return send(200, { clusters: this.clusterNames().map((name) => ({ name, server: this.url(name) })) });
     }
+    if (await handleDataPlaneRoute(this.dataPlane, req, res, parts, query)) return;
     const entry = parts[0] === "clusters" && parts[1] ? this.#clusters.get(parts[1]) : undefined;
     if (!entry) return send(404, { code: "not_found", message: `no such control path ${path}` });
     const cluster = entry.cluster;

@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startKubeSim } from "./kube-sim.ts";
 
-const USAGE = `usage: kube-sim [--clusters N | --cluster-names a,b] [--port P] [--host H] [--kubeconfig-dir DIR] [--rbac]
+const USAGE = `usage: kube-sim [--clusters N | --cluster-names a,b] [--port P] [--host H] [--kubeconfig-dir DIR] [--rbac] [--bare]
   Serves N emulated Kubernetes clusters (cluster-1..N) from one process. Each cluster's kubeconfig is written to
-  DIR/<name>.yaml; the control API is under /_sim.`;
+  DIR/<name>.yaml; the control API is under /_sim. Simulated controllers and the data plane run unless --bare
+  (API server only); metrics are at /_sim/metrics, traffic is set with POST /_sim/clusters/<name>/traffic.`;
 
 function fail(message: string): never {
   process.stderr.write(`kube-sim: ${message}\n${USAGE}\n`);
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
         host: { type: "string", default: "127.0.0.1" },
         "kubeconfig-dir": { type: "string" },
         rbac: { type: "boolean", default: false },
+        bare: { type: "boolean", default: false },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -46,7 +48,12 @@ async function main(): Promise<void> {
   const rbac = values.rbac === true;
   let sim: Awaited<ReturnType<typeof startKubeSim>>;
   try {
-    sim = await startKubeSim({ clusters: names.map((name) => ({ name, rbac })), port, host: String(values.host) });
+    sim = await startKubeSim({
+      clusters: names.map((name) => ({ name, rbac })),
+      port,
+      host: String(values.host),
+      controllers: values.bare !== true,
+    });
   } catch (e) {
     fail((e as Error).message);
   }

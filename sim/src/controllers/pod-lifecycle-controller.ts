@@ -28,9 +28,7 @@ function containersOf(pod: KubeObject): Container[] {
 }
 
 function containerId(pod: KubeObject, name: string): string {
-  return `containerd://${createHash("sha256")
-    .update(`${pod.metadata.uid}/${name}`)
-    .digest("hex")}`;
+  return `containerd://${createHash("sha256").update(`${pod.metadata.uid}/${name}`).digest("hex")}`;
 }
 
 /**
@@ -93,7 +91,8 @@ export class PodLifecycleController {
     const previous = (pod.status ?? {}) as JsonObject;
     const ip = podIp(pod) ?? this.#ctx.nextPodIp();
     const started = timestamp(startedAt);
-    const readyTransition = becameReadyAt !== undefined ? timestamp(becameReadyAt) : readyTransitionOf(previous, started);
+    const readyTransition =
+      becameReadyAt !== undefined ? timestamp(becameReadyAt) : readyTransitionOf(previous, started);
     const names = containersOf(pod).map((c) => c.name ?? "");
     const readiness = (type: string): JsonObject =>
       ready
@@ -198,7 +197,10 @@ export class PodLifecycleController {
 
 function isReadyStatus(status: JsonObject): boolean {
   const conditions = status.conditions;
-  return Array.isArray(conditions) && conditions.some((c) => (c as JsonObject).type === "Ready" && (c as JsonObject).status === "True");
+  return (
+    Array.isArray(conditions) &&
+    conditions.some((c) => (c as JsonObject).type === "Ready" && (c as JsonObject).status === "True")
+  );
 }
 
 function readyTransitionOf(status: JsonObject, fallback: string): string {

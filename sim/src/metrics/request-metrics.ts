@@ -1,0 +1,102 @@
+/** Histogram bounds in seconds (Prometheus client defaults). */
+export const DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+
+/** Counters of one (namespace, service, version). */
+export interface VersionSeries {
+  namespace: string;
+  service: string;
+  version: string;
+  /** Status code → requests. */
+  codes: Map<string, number>;
+  /** Per bucket of DURATION_BUCKETS_SECONDS (not cumulative); the last slot is +Inf. */
+  buckets: number[];
+  sumSeconds: number;
+  count: number;
+}
+
+/** Success and error counts of one version, the shape the Web metric provider reads. */
+export interface VersionCounts {
+  version: string;
+  requests: number;
+  success: number;
+  errors: number;
+  /** errors / requests, 0 without requests. */
+  errorRate: number;
+  successRate: number;
+}
+
+/** The request counters and latency histograms of one cluster's data plane. */
+export class RequestMetrics {
+  readonly #series = new Map<string, VersionSeries>();
+
+  record(
+    namespace: string,
+    service: string,
+    version: string,
+    code: string,
+    requests: number,
+    latencySeconds: number,
+  ): void {
+    if (requests <= 0) return;
+    const id = `${namespace}\u0000${service}\u0000${version}`;
+    let s = this.#series.get(id);
+    if (!s) {
+      s = {
+        namespace,
+        service,
+        version,
+        codes: new Map(),
+        buckets: new Array(DURATION_BUCKETS_SECONDS.length + 1).fill(0),
+        sumSeconds: 0,
+        count: 0,
+      };
+      this.#series.set(id, s);
+    }
+    s.codes.set(code, (s.codes.get(code) ?? 0) + requests);
+    let slot = DURATION_BUCKETS_SECONDS.findIndex((b) => latencySeconds <= b);
+    if (slot < 0) slot = DURATION_BUCKETS_SECONDS.length;
+    s.buckets[slot] = (s.buckets[slot] ?? 0) + requests;
+    s.sumSeconds += latencySeconds * requests;
+    s.count += requests;
+  }
+
+  series(): VersionSeries[] {
+    return [...this.#series.values()].sort(
+      (a, b) =>
+        a.namespace.localeCompare(b.namespace) ||
+        a.service.localeCompare(b.service) ||
+        a.version.localeCompare(b.version),
+    );
+  }
+
+  /** Per-version counts in a namespace, optionally of one Service; 5xx answers are errors. */
+  versions(namespace: string, service?: string): VersionCounts[] {
+    const byVersion = new Map<string, { success: number; errors: number }>();
+    for (const s of this.#series.values()) {
+      if (s.namespace !== namespace || (service !== undefined && s.service !== service)) continue;
+      const acc = byVersion.get(s.version) ?? { success: 0, errors: 0 };
+      for (const [code, n] of s.codes) {
+        if (code.startsWith("5")) acc.errors += n;
+        else acc.success += n;
+      }
+      byVersion.set(s.version, acc);
+    }
+    return [...byVersion.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([version, { success, errors }]) => {
+        const requests = success + errors;
+        return {
+          version,
+          requests,
+          success,
+          errors,
+          errorRate: requests ? errors / requests : 0,
+          successRate: requests ? success / requests : 0,
+        };
+      });
+  }
+
+  reset(): void {
+    this.#series.clear();
+  }
+}
