@@ -397,6 +397,42 @@ describe("patch", () => {
     expect(stale.code).toBe(409);
   });
 
+  it("server-side apply creates when absent and merges when present, requiring a field manager", async () => {
+    const apply = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.ServerSideApply);
+    const body = {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "ssa", labels: { a: "1" } },
+      data: { k: "v" },
+    };
+    const created = await c.core.patchNamespacedConfigMap(
+      { namespace: "default", name: "ssa", fieldManager: "hub", body },
+      apply,
+    );
+    expect(created.data).toEqual({ k: "v" });
+    const merged = await c.core.patchNamespacedConfigMap(
+      { namespace: "default", name: "ssa", fieldManager: "hub", body: { ...body, data: { k2: "v2" } } },
+      apply,
+    );
+    expect(merged.data).toEqual({ k: "v", k2: "v2" });
+    const missing = await statusOf(c.core.patchNamespacedConfigMap({ namespace: "default", name: "ssa", body }, apply));
+    expect(missing.code).toBe(400);
+  });
+
+  it("deletes a collection by label selector", async () => {
+    await c.core.createNamespace({ body: { metadata: { name: "coll" } } });
+    for (const [name, tier] of [
+      ["a", "x"],
+      ["b", "x"],
+      ["c", "y"],
+    ] as const) {
+      await c.core.createNamespacedConfigMap({ namespace: "coll", body: { metadata: { name, labels: { tier } } } });
+    }
+    await c.core.deleteCollectionNamespacedConfigMap({ namespace: "coll", labelSelector: "tier=x" });
+    const left = await c.core.listNamespacedConfigMap({ namespace: "coll" });
+    expect(left.items.map((i) => i.metadata?.name)).toEqual(["c"]);
+  });
+
   it("serves the scale subresource", async () => {
     await c.apps.createNamespacedDeployment({ namespace: "default", body: deployment("scaled") });
     const scale = await c.apps.readNamespacedDeploymentScale({ namespace: "default", name: "scaled" });

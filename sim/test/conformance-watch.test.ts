@@ -129,6 +129,21 @@ describe("watch", () => {
     expect(Number(bookmark.rv)).toBeGreaterThanOrEqual(Number(rv) + 1);
   });
 
+  it("streams initial events then an initial-events-end bookmark with sendInitialEvents", async () => {
+    await c.core.createNamespace({ body: { metadata: { name: "w7" } } });
+    await cm("w7", "one");
+    const { events } = await watchPath("/api/v1/namespaces/w7/configmaps", {
+      sendInitialEvents: true,
+      allowWatchBookmarks: true,
+      resourceVersionMatch: "NotOlderThan",
+      resourceVersion: "",
+    });
+    await eventually(() => events.length >= 2, "initial events and bookmark");
+    expect(events[0]).toMatchObject({ type: "ADDED", name: "one" });
+    expect(events[1]?.type).toBe("BOOKMARK");
+    expect(JSON.stringify(events[1]?.obj)).toContain('"k8s.io/initial-events-end":"true"');
+  });
+
   it("ends the stream after timeoutSeconds", async () => {
     const { done } = await watchPath("/api/v1/namespaces/default/configmaps", { timeoutSeconds: 1 });
     expect(await done).toBe("done");
