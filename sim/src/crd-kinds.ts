@@ -1,3 +1,4 @@
+import type { StructuralSchema } from "./crd-schema.ts";
 import { isJsonObject, type JsonObject } from "./json-value.ts";
 import { type KubeObject, readPath } from "./kube-object.ts";
 import { invalidValue, required } from "./object-validation.ts";
@@ -14,6 +15,7 @@ interface CrdVersion {
   };
   additionalPrinterColumns?: PrinterColumn[];
   selectableFields?: { jsonPath?: string }[];
+  schema?: { openAPIV3Schema?: StructuralSchema };
 }
 
 interface CrdSpec {
@@ -126,6 +128,11 @@ export function kindFromCrd(crd: KubeObject): ResourceKind {
     fieldSelectors,
     printerColumns: storage?.additionalPrinterColumns ?? [],
     crd: crd.metadata.name ?? "",
+    schemas: Object.fromEntries(
+      versions
+        .filter((v) => v.schema?.openAPIV3Schema)
+        .map((v) => [v.name as string, v.schema?.openAPIV3Schema as StructuralSchema]),
+    ),
   };
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { ChangeEvent, ChangeListener } from "./change-feed.ts";
 import { establishedCrdStatus, kindFromCrd, validateCrd } from "./crd-kinds.ts";
+import { validateAndPrune } from "./crd-schema.ts";
 import { FieldSelector } from "./field-selector.ts";
 import { GarbageCollector } from "./garbage-collector.ts";
 import { applyMergePatch } from "./json-merge-patch.ts";
@@ -424,7 +425,7 @@ export class KubeCluster {
     else delete meta.generation;
     if (kind.subresources.status) delete obj.status;
     applyCreateDefaults(kind, obj, this.#ips);
-    this.#validate(kind, obj);
+    this.#validate(kind, obj, gvr.version);
     if (kind.group === "apiextensions.k8s.io" && kind.plural === "customresourcedefinitions") {
       this.#validateCrdNames(obj);
       obj.status = establishedCrdStatus(obj, nowTimestamp());
@@ -646,7 +647,7 @@ export class KubeCluster {
     if (kind.tracksGeneration && !deepEqual(specPart(kind, next), specPart(kind, current))) {
       next.metadata.generation = (current.metadata.generation ?? 0) + 1;
     }
-    this.#validate(kind, next);
+    this.#validate(kind, next, version);
     if (
       kind.group === "apiextensions.k8s.io" &&
       kind.plural === "customresourcedefinitions" &&
@@ -871,8 +872,9 @@ export class KubeCluster {
     }
   }
 
-  #validate(kind: ResourceKind, obj: KubeObject): void {
+  #validate(kind: ResourceKind, obj: KubeObject, version: string): void {
     const causes = validateObject(kind, obj);
+    if (kind.crd !== undefined) causes.push(...validateAndPrune(kind.schemas?.[version], obj as unknown as JsonObject));
     if (kind.group === "apiextensions.k8s.io" && kind.plural === "customresourcedefinitions") {
       causes.push(...validateCrd(obj));
     }

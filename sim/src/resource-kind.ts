@@ -1,3 +1,4 @@
+import type { StructuralSchema } from "./crd-schema.ts";
 import type { KubeObject } from "./kube-object.ts";
 
 /** Where a scale subresource reads and writes its numbers (CRD `subresources.scale` paths, without `.`). */
@@ -45,6 +46,8 @@ export interface ResourceKind {
   printerColumns: PrinterColumn[];
   /** Name of the CustomResourceDefinition that declared it, for custom resources. */
   crd?: string;
+  /** Per served version, the CRD's structural schema (custom resources are validated and pruned by it). */
+  schemas?: Record<string, StructuralSchema>;
 }
 
 export const ALL_VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];

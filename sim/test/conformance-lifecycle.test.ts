@@ -271,6 +271,45 @@ describe("custom resource definitions", () => {
     expect(gone.code).toBe(404);
   });
 
+  it("validates custom resources against the CRD schema and prunes undeclared fields", async () => {
+    const crd = rolloutCrd("schema.example.com");
+    crd.spec.versions[0]!.schema = {
+      openAPIV3Schema: {
+        type: "object",
+        properties: {
+          spec: {
+            type: "object",
+            required: ["replicas"],
+            properties: { replicas: { type: "integer" }, paused: { type: "boolean" } },
+          },
+          status: { type: "object", x_kubernetes_preserve_unknown_fields: true },
+        },
+      },
+    };
+    await c.ext.createCustomResourceDefinition({ body: crd });
+    const R = { group: "schema.example.com", version: "v1alpha1", namespace: "default", plural: "rollouts" };
+    const body = (spec: Record<string, unknown>) => ({
+      apiVersion: "schema.example.com/v1alpha1",
+      kind: "Rollout",
+      metadata: { name: "typed" },
+      spec,
+    });
+    const wrongType = await statusOf(c.custom.createNamespacedCustomObject({ ...R, body: body({ replicas: "two" }) }));
+    expect(wrongType.code).toBe(422);
+    expect(wrongType.message).toContain("spec.replicas in body must be of type integer");
+    const missing = await statusOf(c.custom.createNamespacedCustomObject({ ...R, body: body({ paused: true }) }));
+    expect(missing.details.causes).toEqual([
+      { reason: "FieldValueRequired", message: "Required value", field: "spec.replicas" },
+    ]);
+    const created = await c.custom.createNamespacedCustomObject({ ...R, body: body({ replicas: 2, undeclared: "x" }) });
+    expect(created.spec).toEqual({ replicas: 2 });
+    const withStatus = await c.custom.patchNamespacedCustomObjectStatus(
+      { ...R, name: "typed", body: { status: { anything: { goes: 1 } } } },
+      mergePatch,
+    );
+    expect(withStatus.status).toEqual({ anything: { goes: 1 } });
+  });
+
   it("rejects an invalid CRD with 422 naming the fields", async () => {
     const bad = rolloutCrd("bad.example.com");
     bad.metadata = { name: "wrong-name" };
