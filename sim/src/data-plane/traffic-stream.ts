@@ -58,6 +58,9 @@ export class TrafficStream {
   #signature = "";
   #sinceChangeTotal = 0;
   #total = 0;
+  #cached: Route | undefined;
+  #cachedAt = -1;
+  #cachedFor: TrafficSpec | undefined;
 
   constructor(spec: TrafficSpec) {
     this.spec = spec;
@@ -159,6 +162,17 @@ export class TrafficStream {
 
   /** Re-reads the route; a changed route (weights or endpoints) restarts the since-change counts. */
   #resolve(cluster: KubeCluster): Route {
+    // Routing reads only objects, so while the cluster has seen no write the previous answer still holds.
+    const rv = cluster.store.resourceVersion;
+    if (this.#cached && this.#cachedAt === rv && this.#cachedFor === this.spec) return this.#cached;
+    const route = this.#compute(cluster);
+    this.#cached = route;
+    this.#cachedAt = rv;
+    this.#cachedFor = this.spec;
+    return route;
+  }
+
+  #compute(cluster: KubeCluster): Route {
     const ns = this.spec.namespace;
     let route: Route;
     if (this.spec.service !== undefined) {

@@ -1,6 +1,8 @@
 /** Histogram bounds in seconds (Prometheus client defaults). */
 export const DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Counters of one (namespace, service, version). */
 export interface VersionSeries {
   namespace: string;
@@ -62,10 +64,7 @@ export class RequestMetrics {
 
   series(): VersionSeries[] {
     return [...this.#series.values()].sort(
-      (a, b) =>
-        a.namespace.localeCompare(b.namespace) ||
-        a.service.localeCompare(b.service) ||
-        a.version.localeCompare(b.version),
+      (a, b) => compare(a.namespace, b.namespace) || compare(a.service, b.service) || compare(a.version, b.version),
     );
   }
 
@@ -82,7 +81,7 @@ export class RequestMetrics {
       byVersion.set(s.version, acc);
     }
     return [...byVersion.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => compare(a, b))
       .map(([version, { success, errors }]) => {
         const requests = success + errors;
         return {
