@@ -2,6 +2,7 @@ import {
   applyInvalidSpecCondition,
   applyRolloutPatch,
   atDesiredReplicaCountsForCanary,
+  type CanaryStep,
   calculateReplicaCountsForCanary,
   calculateRolloutConditions,
   calculateRolloutPhase,
@@ -64,6 +65,15 @@ export interface CanaryReconcilerDeps {
   now?: () => number;
 }
 
+interface DeferredEvent {
+  rollout: Rollout;
+  type: "Normal" | "Warning";
+  reason: string;
+  message: string;
+  /** Deterministic per transition: a crash after the status write re-records it without a duplicate. */
+  key?: string;
+}
+
 /** What one reconcile decided, for callers that report transitions (the hub link, tests). */
 export interface CanaryRound {
   rollout: Rollout;
@@ -84,6 +94,7 @@ export class CanaryReconciler {
   private readonly now: () => number;
   /** Observers of each round (after the status write). */
   readonly rounds: Array<(round: CanaryRound) => void> = [];
+  private readonly caughtUp = new Set<string>();
 
   constructor(deps: CanaryReconcilerDeps) {
     this.d = deps;
@@ -138,6 +149,33 @@ export class CanaryReconciler {
     };
   }
 
+  /** An event about a status transition, recorded only once that status is written (never twice after a crash). */
+  private deferredEvent(
+    rollout: Rollout,
+    type: "Normal" | "Warning",
+    reason: string,
+    message: string,
+    key?: string,
+  ): DeferredEvent {
+    return { rollout, type, reason, message, ...(key ? { key } : {}) };
+  }
+
+  private async flush(events: DeferredEvent[], onlyIfAbsent = false): Promise<void> {
+    for (const e of events) {
+      if (!e.key) {
+        await this.event(e.rollout, e.type, e.reason, e.message);
+        continue;
+      }
+      this.d.metrics?.events.inc({
+        namespace: e.rollout.metadata.namespace ?? "",
+        name: e.rollout.metadata.name ?? "",
+        type: e.type,
+        reason: e.reason,
+      });
+      await this.d.events.recordTransition(this.involved(e.rollout), e.type, e.reason, e.message, e.key, onlyIfAbsent);
+    }
+  }
+
   private event(rollout: Rollout, type: "Normal" | "Warning", reason: string, message: string): Promise<void> {
     this.d.metrics?.events.inc({
       namespace: rollout.metadata.namespace ?? "",
@@ -163,6 +201,7 @@ export class CanaryReconciler {
   private async reconcileRollout(original: Rollout): Promise<ReconcileResult | undefined> {
     const nowMs = this.now();
     const nowIso = new Date(nowMs).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const deferred: DeferredEvent[] = [];
     let rollout = original;
 
     // A command's status effect waits in an annotation until this single status write applies it (crash-safe).
@@ -182,13 +221,15 @@ export class CanaryReconciler {
       status.phase = phase;
       status.message = message;
       if (!getInvalid(oldStatus))
-        await this.event(
-          rollout,
-          "Warning",
-          "InvalidSpec",
-          conditions.find((c) => c.type === "InvalidSpec")?.message ?? "",
+        deferred.push(
+          this.deferredEvent(
+            rollout,
+            "Warning",
+            "InvalidSpec",
+            conditions.find((c) => c.type === "InvalidSpec")?.message ?? "",
+          ),
         );
-      await this.writeStatus(original, status, pending !== undefined);
+      if (await this.writeStatus(original, status, pending !== undefined)) await this.flush(deferred);
       return undefined;
     }
     if (!rollout.spec.strategy?.canary) {
@@ -212,11 +253,14 @@ export class CanaryReconciler {
     const templateChanged = status.currentPodHash !== hash;
     if (templateChanged || status.currentStepHash !== stepHash) {
       if (templateChanged && status.currentPodHash) {
-        await this.event(
-          rollout,
-          "Normal",
-          "RolloutUpdated",
-          `Rollout updated to revision ${newRS ? revisionOf(newRS) : maxRevision + 1}`,
+        deferred.push(
+          this.deferredEvent(
+            rollout,
+            "Normal",
+            "RolloutUpdated",
+            `Rollout updated to revision ${newRS ? revisionOf(newRS) : maxRevision + 1}`,
+            `updated-${hash}`,
+          ),
         );
       }
       status.currentPodHash = hash;
@@ -356,11 +400,14 @@ export class CanaryReconciler {
           const step = steps[index];
           Object.assign(status, outcome.status);
           if (status.pauseConditions === null) status.pauseConditions = [];
-          await this.event(
-            rollout,
-            "Normal",
-            "RolloutStepCompleted",
-            `Rollout step ${index + 1}/${steps.length} completed (${stepDescription(step)})`,
+          deferred.push(
+            this.deferredEvent(
+              rollout,
+              "Normal",
+              "RolloutStepCompleted",
+              `Rollout step ${index + 1}/${steps.length} completed (${stepDescription(step)})`,
+              `step-${hash}-${index + 1}`,
+            ),
           );
           requeueAfterMs = 0;
           break;
@@ -369,11 +416,14 @@ export class CanaryReconciler {
           if (outcome.pauseCondition) {
             status.pauseConditions = withPauseCondition(status.pauseConditions, outcome.pauseCondition);
             status.controllerPause = true;
-            await this.event(
-              rollout,
-              "Normal",
-              "RolloutPaused",
-              `Rollout is paused (${outcome.pauseCondition.reason})`,
+            deferred.push(
+              this.deferredEvent(
+                rollout,
+                "Normal",
+                "RolloutPaused",
+                `Rollout is paused (${outcome.pauseCondition.reason})`,
+                `paused-${hash}-${status.currentStepIndex ?? 0}`,
+              ),
             );
           }
           requeueAfterMs = outcome.requeueAfterMs;
@@ -399,23 +449,37 @@ export class CanaryReconciler {
     ) {
       status.stableRS = hash;
       delete status.promoteFull;
-      await this.event(
-        rollout,
-        "Normal",
-        "RolloutCompleted",
-        `Rollout completed update to revision ${revision} (${hash}): ${steps.length > 0 ? `Completed all ${steps.length} canary steps` : "Completed update"}`,
+      deferred.push(
+        this.deferredEvent(
+          rollout,
+          "Normal",
+          "RolloutCompleted",
+          `Rollout completed update to revision ${revision} (${hash}): ${steps.length > 0 ? `Completed all ${steps.length} canary steps` : "Completed update"}`,
+          `completed-${hash}`,
+        ),
       );
       requeueAfterMs = 0;
     } else if (initialDeploy && (newRS.status?.availableReplicas ?? 0) >= replicas && !original.status?.stableRS) {
-      await this.event(
-        rollout,
-        "Normal",
-        "RolloutCompleted",
-        `Rollout completed update to revision ${revision} (${hash}): Initial deploy`,
+      deferred.push(
+        this.deferredEvent(
+          rollout,
+          "Normal",
+          "RolloutCompleted",
+          `Rollout completed update to revision ${revision} (${hash}): Initial deploy`,
+          `completed-${hash}`,
+        ),
       );
     }
     if (status.abort && !original.status?.abort) {
-      await this.event(rollout, "Warning", "RolloutAborted", `Rollout aborted update to revision ${revision}`);
+      deferred.push(
+        this.deferredEvent(
+          rollout,
+          "Warning",
+          "RolloutAborted",
+          `Rollout aborted update to revision ${revision}`,
+          `aborted-${hash}`,
+        ),
+      );
     }
 
     // Old ReplicaSets beyond revisionHistoryLimit go once they are scaled down.
@@ -436,7 +500,10 @@ export class CanaryReconciler {
     status.message = message;
     if (status.pauseConditions?.length === 0) delete status.pauseConditions;
 
-    await this.writeStatus(original, status, pending !== undefined);
+    if (await this.writeStatus(original, status, pending !== undefined)) {
+      await this.flush(deferred);
+      await this.catchUp(rollout, status, steps, hash);
+    }
     this.d.metrics?.setRollout({
       namespace: rollout.metadata.namespace ?? "",
       name: rollout.metadata.name ?? "",
@@ -452,6 +519,44 @@ export class CanaryReconciler {
     const deadline = this.progressDeadlineRequeueMs(rollout, status, nowMs);
     const next = [requeueAfterMs, deadline].filter((x): x is number => x !== undefined);
     return next.length > 0 ? { requeueAfterMs: Math.min(...next) } : undefined;
+  }
+
+  /**
+   * The first time this process sees a Rollout mid-update, it re-records the last transition its status shows (the
+   * step just completed, the pause, the abort) under their deterministic names: if the previous process crashed
+   * between writing that status and recording the event, the event appears now; if not, nothing is duplicated.
+   */
+  private async catchUp(rollout: Rollout, status: RolloutStatus, steps: CanaryStep[], hash: string): Promise<void> {
+    const uid = rollout.metadata.uid ?? "";
+    if (this.caughtUp.has(uid)) return;
+    this.caughtUp.add(uid);
+    if (status.stableRS === hash) return;
+    const events: DeferredEvent[] = [];
+    const index = status.currentStepIndex ?? 0;
+    if (index > 0 && index <= steps.length) {
+      events.push(
+        this.deferredEvent(
+          rollout,
+          "Normal",
+          "RolloutStepCompleted",
+          `Rollout step ${index}/${steps.length} completed (${stepDescription(steps[index - 1])})`,
+          `step-${hash}-${index}`,
+        ),
+      );
+    }
+    const pause = status.pauseConditions?.find((p) => p.reason === "CanaryPauseStep");
+    if (pause) {
+      events.push(
+        this.deferredEvent(
+          rollout,
+          "Normal",
+          "RolloutPaused",
+          `Rollout is paused (${pause.reason})`,
+          `paused-${hash}-${index}`,
+        ),
+      );
+    }
+    await this.flush(events, true);
   }
 
   /** While progressing, look again when the progress deadline would pass, so it is noticed without other events. */
@@ -584,7 +689,7 @@ export class CanaryReconciler {
    * Writes status once (a merge patch of exactly what changed, with a resourceVersion precondition), then clears
    * a consumed pending-command annotation. A conflict means the object moved on: the next round re-reads it.
    */
-  private async writeStatus(original: Rollout, status: RolloutStatus, clearPending: boolean): Promise<void> {
+  private async writeStatus(original: Rollout, status: RolloutStatus, clearPending: boolean): Promise<boolean> {
     const path = resourcePath(this.d.rolloutKind, original.metadata.namespace, original.metadata.name);
     const diff = mergePatchDiff(original.status ?? {}, status);
     if (diff !== undefined && !deepEqual(original.status, status)) {
@@ -594,13 +699,14 @@ export class CanaryReconciler {
           status: diff,
         });
       } catch (e) {
-        if (KubeApiError.isConflict(e)) return;
+        if (KubeApiError.isConflict(e)) return false;
         throw e;
       }
     }
     if (clearPending) {
       await this.d.client.patch(path, { metadata: { annotations: { [PENDING_STATUS_ANNOTATION]: null } } });
     }
+    return true;
   }
 }
 

@@ -43,6 +43,60 @@ export class EventRecorder {
     this.listeners.push(listener);
   }
 
+  /**
+   * Records a transition under a deterministic name (`<object>.<key>`), so a process that crashed after writing the
+   * transition's status can record it again on restart without duplicating it. With `onlyIfAbsent` an existing
+   * event of that name means "already recorded"; otherwise (the same transition happening again, e.g. after a
+   * retry) a fresh name is used.
+   */
+  async recordTransition(
+    object: InvolvedObject,
+    type: "Normal" | "Warning",
+    reason: string,
+    message: string,
+    key: string,
+    onlyIfAbsent: boolean,
+  ): Promise<void> {
+    const base = `${object.name}.${key}`
+      .toLowerCase()
+      .replace(/[^a-z0-9.-]/g, "-")
+      .slice(0, 230);
+    const at = new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const path = resourcePath(builtins.events, object.namespace);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const name = attempt === 0 ? base : `${base}.${randomBytes(4).toString("hex")}`;
+      try {
+        await this.client.create(path, this.eventBody(object, type, reason, message, name, at));
+        for (const l of this.listeners) l({ object, type, reason, message, at });
+        return;
+      } catch (e) {
+        const exists = (e as { code?: number }).code === 409;
+        if (!exists) {
+          this.onError(e);
+          return;
+        }
+        if (onlyIfAbsent) return;
+      }
+    }
+  }
+
+  private eventBody(object: InvolvedObject, type: string, reason: string, message: string, name: string, at: string) {
+    return {
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: { name, namespace: object.namespace },
+      involvedObject: object,
+      type,
+      reason,
+      message,
+      source: { component: this.component },
+      reportingComponent: this.component,
+      firstTimestamp: at,
+      lastTimestamp: at,
+      count: 1,
+    };
+  }
+
   async record(object: InvolvedObject, type: "Normal" | "Warning", reason: string, message: string): Promise<void> {
     const at = new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, "Z");
     for (const l of this.listeners) l({ object, type, reason, message, at });
@@ -57,20 +111,7 @@ export class EventRecorder {
         return;
       }
       const name = `${object.name}.${randomBytes(8).toString("hex")}`;
-      await this.client.create(path, {
-        apiVersion: "v1",
-        kind: "Event",
-        metadata: { name, namespace: object.namespace },
-        involvedObject: object,
-        type,
-        reason,
-        message,
-        source: { component: this.component },
-        reportingComponent: this.component,
-        firstTimestamp: at,
-        lastTimestamp: at,
-        count: 1,
-      });
+      await this.client.create(path, this.eventBody(object, type, reason, message, name, at));
       this.last.set(key, { name, count: 1, firstTimestamp: at });
       this.lastSignature.set(key, signature);
     } catch (e) {
