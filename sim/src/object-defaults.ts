@@ -2,13 +2,20 @@ import { isJsonObject, type JsonObject } from "./json-value.ts";
 import type { KubeObject } from "./kube-object.ts";
 import type { ResourceKind } from "./resource-kind.ts";
 
-/** Allocates ClusterIPs from 10.96.0.0/16 for one cluster, never handing out the same address twice. */
+/** Allocates ClusterIPs from 10.96.0.0/16 and node ports from 30000-32767 for one cluster, without reuse. */
 export class ClusterIpAllocator {
   #next = 10;
+  #nextNodePort = 30_000;
 
   allocate(): string {
     const n = this.#next++;
     return `10.96.${Math.floor(n / 250) % 256}.${(n % 250) + 1}`;
+  }
+
+  allocateNodePort(): number {
+    const port = this.#nextNodePort;
+    this.#nextNodePort = port >= 32_767 ? 30_000 : port + 1;
+    return port;
   }
 }
 
@@ -81,11 +88,14 @@ export function applyCreateDefaults(kind: ResourceKind, o: KubeObject, ips: Clus
         setDefault(spec, "ipFamilies", ["IPv4"]);
         setDefault(spec, "ipFamilyPolicy", "SingleStack");
         setDefault(spec, "internalTrafficPolicy", "Cluster");
+        if (spec.type === "NodePort" || spec.type === "LoadBalancer")
+          setDefault(spec, "externalTrafficPolicy", "Cluster");
       }
       for (const p of Array.isArray(spec.ports) ? spec.ports : []) {
         if (!isJsonObject(p)) continue;
         setDefault(p, "protocol", "TCP");
         setDefault(p, "targetPort", p.port ?? null);
+        if (spec.type === "NodePort" || spec.type === "LoadBalancer") setDefault(p, "nodePort", ips.allocateNodePort());
       }
       root.status = { loadBalancer: {} };
       break;

@@ -105,6 +105,22 @@ describe("create", () => {
     expect(sel.details.causes.map((x) => x.field)).toContain("spec.template.metadata.labels");
   });
 
+  it("defaults services like kube-apiserver: distinct ClusterIPs, TCP, targetPort, node ports", async () => {
+    const a = await c.core.createNamespacedService({
+      namespace: "default",
+      body: { metadata: { name: "svc-a" }, spec: { type: "NodePort", ports: [{ port: 80 }] } },
+    });
+    const b = await c.core.createNamespacedService({
+      namespace: "default",
+      body: { metadata: { name: "svc-b" }, spec: { ports: [{ port: 80, targetPort: 8080 }] } },
+    });
+    expect(a.spec?.clusterIP).not.toBe(b.spec?.clusterIP);
+    expect(a.spec?.ports?.[0]).toMatchObject({ protocol: "TCP", targetPort: 80 });
+    expect(a.spec?.ports?.[0]?.nodePort).toBeGreaterThanOrEqual(30_000);
+    expect(b.spec?.type).toBe("ClusterIP");
+    expect(b.spec?.ports?.[0]?.nodePort).toBeUndefined();
+  });
+
   it("ignores status on create for kinds with a status subresource", async () => {
     const rs = { ...replicaSet("nostatus", { app: "ns" }), status: { replicas: 9, readyReplicas: 9 } };
     const created = await c.apps.createNamespacedReplicaSet({ namespace: "default", body: rs });
