@@ -126,6 +126,8 @@ describe("data plane routing", () => {
     await app("dp-svc");
     const split = await runTraffic({ namespace: "dp-svc", service: "web" });
     expect(split.requestsSinceChange).toBe(1000);
+    expect(split.router).toBe("service");
+    expect(split.routeObjects).toEqual(["Service/web"]);
     expect(share(split, STABLE)).toBe(0.8);
     expect(share(split, CANARY)).toBe(0.2);
     expect(split.versions.map((v) => [v.version, v.expectedShare])).toEqual([
@@ -144,8 +146,8 @@ describe("data plane routing", () => {
       }),
     });
     const pinned = await runTraffic({ namespace: "dp-nginx", host: HOST });
-    expect(pinned.ingress).toBe("web");
-    expect(pinned.canaryIngress).toBe("web-web-canary");
+    expect(pinned.router).toBe("nginx");
+    expect(pinned.routeObjects).toEqual(["Ingress/web", "Ingress/web-web-canary"]);
     expect(pinned.routes).toEqual([
       { service: "web-stable", weight: 90 },
       { service: "web-canary", weight: 10 },
@@ -182,9 +184,11 @@ describe("data plane routing", () => {
     });
     const split = await runTraffic({ namespace: "dp-ignore", host: HOST });
     expect(split.routes).toEqual([{ service: "web-stable", weight: 1 }]);
+    expect(split.routeObjects).toEqual(["Ingress/web"]);
     expect(share(split, STABLE)).toBe(1);
     const unknown = await runTraffic({ namespace: "dp-ignore", host: "nobody.example.com" });
     expect(unknown.routes).toEqual([]);
+    expect(unknown.router).toBeUndefined();
     expect(unknown.versions).toEqual([{ service: "", version: "", requests: 1000, share: 1, expectedShare: 0 }]);
   });
 

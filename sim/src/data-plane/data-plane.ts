@@ -2,6 +2,8 @@ import type { KubeCluster } from "../kube-cluster.ts";
 import { renderPrometheusText } from "../metrics/prometheus-exposition.ts";
 import { RequestMetrics, type VersionCounts } from "../metrics/request-metrics.ts";
 import { DataPlaneError } from "./data-plane-error.ts";
+import { NginxIngressRouter } from "./nginx-ingress-routing.ts";
+import type { TrafficRouter } from "./traffic-router.ts";
 import { parseTrafficSpec, streamId, type TrafficSpec } from "./traffic-spec.ts";
 import type { TrafficSplit } from "./traffic-stream.ts";
 import { TrafficStream } from "./traffic-stream.ts";
@@ -11,6 +13,8 @@ export interface DataPlaneOptions {
   tickMs?: number;
   /** The longest stretch one tick may simulate, so a stalled event loop does not release a burst. */
   maxStepMs?: number;
+  /** Routers asked in order before a stream falls back to its Service (default: ingress-nginx). */
+  routers?: TrafficRouter[];
 }
 
 interface ClusterTraffic {
@@ -27,6 +31,7 @@ interface ClusterTraffic {
 export class DataPlane {
   readonly tickMs: number;
   readonly maxStepMs: number;
+  readonly routers: readonly TrafficRouter[];
   readonly #clusters = new Map<string, ClusterTraffic>();
   #timer: NodeJS.Timeout | undefined;
   #lastTickAt = 0;
@@ -35,6 +40,7 @@ export class DataPlane {
   constructor(options: DataPlaneOptions = {}) {
     this.tickMs = options.tickMs ?? 100;
     this.maxStepMs = options.maxStepMs ?? 5_000;
+    this.routers = options.routers ?? [new NginxIngressRouter()];
     if (!(this.tickMs > 0)) throw new DataPlaneError("invalid", "tickMs: must be a positive number", "tickMs");
   }
 
@@ -67,7 +73,7 @@ export class DataPlane {
     let stream = existing;
     if (stream) stream.spec = spec;
     else {
-      stream = new TrafficStream(spec);
+      stream = new TrafficStream(spec, this.routers);
       entry.streams.set(id, stream);
       this.#streamCount++;
       this.#syncTimer();

@@ -1,5 +1,7 @@
 import type { KubeCluster } from "../kube-cluster.ts";
 import type { KubeObject } from "../kube-object.ts";
+import type { RouterDecision, TrafficRouter } from "./traffic-router.ts";
+import type { TrafficSpec } from "./traffic-spec.ts";
 
 export const NGINX_ANNOTATION_PREFIX = "nginx.ingress.kubernetes.io";
 
@@ -90,4 +92,23 @@ export function routeHost(
   const total = Math.max(1, intAnnotation(a, `${prefix}/canary-weight-total`, 100));
   const weight = Math.min(total, intAnnotation(a, `${prefix}/canary-weight`, 0));
   return route(weight, total);
+}
+
+/** ingress-nginx as a data-plane router: claims host streams that an Ingress in the namespace serves. */
+export class NginxIngressRouter implements TrafficRouter {
+  readonly name = "nginx";
+  readonly #prefix: string;
+
+  constructor(annotationPrefix = NGINX_ANNOTATION_PREFIX) {
+    this.#prefix = annotationPrefix;
+  }
+
+  route(cluster: KubeCluster, spec: TrafficSpec): RouterDecision | undefined {
+    if (spec.host === undefined) return undefined;
+    const r = routeHost(cluster, spec.namespace, spec.host, spec.headers, this.#prefix);
+    if (!r) return undefined;
+    const objects = [`Ingress/${r.ingress}`];
+    if (r.canaryIngress) objects.push(`Ingress/${r.canaryIngress}`);
+    return { router: this.name, objects, services: r.services };
+  }
 }

@@ -1,8 +1,8 @@
 import type { KubeCluster } from "../kube-cluster.ts";
 import type { RequestMetrics } from "../metrics/request-metrics.ts";
-import { routeHost } from "./nginx-ingress-routing.ts";
 import { type Backend, serviceBackends } from "./service-backends.ts";
 import { SmoothWeightedRoundRobin } from "./smooth-weighted-round-robin.ts";
+import type { TrafficRouter } from "./traffic-router.ts";
 import type { TrafficSpec } from "./traffic-spec.ts";
 
 /** One version's part of a stream's traffic. */
@@ -24,9 +24,10 @@ export interface TrafficSplit {
   host?: string;
   headers: Record<string, string>;
   rps: number;
-  /** Ingress (and canary Ingress) that route the host; absent for Service streams. */
-  ingress?: string;
-  canaryIngress?: string;
+  /** The router that decided ("service" when the stream goes straight to a Service), none for a 404. */
+  router?: string;
+  /** The objects the router read, as `Kind/name`. */
+  routeObjects: string[];
   /** Backend Services and their weights; empty when nothing routes the target (404). */
   routes: { service: string; weight: number }[];
   /** Requests since the route (weights or ready endpoints) last changed, and in total. */
@@ -36,8 +37,8 @@ export interface TrafficSplit {
 }
 
 interface Route {
-  ingress?: string;
-  canaryIngress?: string;
+  router?: string;
+  objects: string[];
   services: { service: string; weight: number }[];
   backends: Map<string, Backend[]>;
 }
@@ -62,8 +63,12 @@ export class TrafficStream {
   #cachedAt = -1;
   #cachedFor: TrafficSpec | undefined;
 
-  constructor(spec: TrafficSpec) {
+  readonly #routers: readonly TrafficRouter[];
+
+  /** `routers` are asked in order; a Service stream no router claims goes to the Service directly. */
+  constructor(spec: TrafficSpec, routers: readonly TrafficRouter[]) {
     this.spec = spec;
+    this.#routers = routers;
   }
 
   tick(cluster: KubeCluster, metrics: RequestMetrics, elapsedMs: number): void {
@@ -144,14 +149,14 @@ export class TrafficStream {
       headers: this.spec.headers,
       rps: this.spec.rps,
       routes: route.services,
+      routeObjects: route.objects,
       requestsSinceChange: this.#sinceChangeTotal,
       requestsTotal: this.#total,
       versions,
     };
     if (this.spec.service !== undefined) out.service = this.spec.service;
     if (this.spec.host !== undefined) out.host = this.spec.host;
-    if (route.ingress) out.ingress = route.ingress;
-    if (route.canaryIngress) out.canaryIngress = route.canaryIngress;
+    if (route.router) out.router = route.router;
     return out;
   }
 
@@ -174,16 +179,22 @@ export class TrafficStream {
 
   #compute(cluster: KubeCluster): Route {
     const ns = this.spec.namespace;
-    let route: Route;
-    if (this.spec.service !== undefined) {
-      route = { services: [{ service: this.spec.service, weight: 1 }], backends: new Map() };
-    } else {
-      const r = routeHost(cluster, ns, this.spec.host ?? "", this.spec.headers);
-      route = r
-        ? { ingress: r.ingress, services: r.services, backends: new Map() }
-        : { services: [], backends: new Map() };
-      if (r?.canaryIngress) route.canaryIngress = r.canaryIngress;
+    let route: Route | undefined;
+    for (const router of this.#routers) {
+      const decision = router.route(cluster, this.spec);
+      if (!decision) continue;
+      route = { router: decision.router, objects: decision.objects, services: decision.services, backends: new Map() };
+      break;
     }
+    if (!route && this.spec.service !== undefined) {
+      route = {
+        router: "service",
+        objects: [`Service/${this.spec.service}`],
+        services: [{ service: this.spec.service, weight: 1 }],
+        backends: new Map(),
+      };
+    }
+    route ??= { objects: [], services: [], backends: new Map() };
     for (const s of route.services) route.backends.set(s.service, serviceBackends(cluster, ns, s.service));
     const signature = JSON.stringify([
       route.services,
