@@ -1,6 +1,20 @@
 import { describe, expect, it } from "vitest";
-import type { JsonObject } from "./json-value.ts";
+import type { JsonObject, JsonValue } from "./json-value.ts";
 import { applyStrategicMergePatch } from "./strategic-merge-patch.ts";
+
+interface Container {
+  name: string;
+  image?: string;
+  args?: string[];
+  ports?: { containerPort: number }[];
+}
+interface Doc {
+  metadata: { finalizers?: string[]; labels?: Record<string, string> };
+  spec: { containers: Container[]; volumes?: unknown[]; tolerations?: unknown[]; ports?: unknown[] };
+  status?: unknown;
+}
+
+const smp = (original: JsonValue, patch: JsonValue) => applyStrategicMergePatch(original, patch) as unknown as Doc;
 
 const pod = (): JsonObject => ({
   metadata: { finalizers: ["a"], labels: { app: "web" } },
@@ -17,41 +31,37 @@ const pod = (): JsonObject => ({
 
 describe("strategic merge patch", () => {
   it("merges keyed lists element-wise and appends new keys", () => {
-    const out = applyStrategicMergePatch(pod(), {
+    const out = smp(pod(), {
       spec: {
         containers: [
           { name: "proxy", image: "proxy:2" },
           { name: "new", image: "n:1" },
         ],
       },
-    }) as any;
-    expect(out.spec.containers.map((c: any) => `${c.name}=${c.image}`)).toEqual([
-      "app=app:1",
-      "proxy=proxy:2",
-      "new=n:1",
-    ]);
-    expect(out.spec.containers[1].args).toEqual(["--x"]);
+    });
+    expect(out.spec.containers.map((c) => `${c.name}=${c.image}`)).toEqual(["app=app:1", "proxy=proxy:2", "new=n:1"]);
+    expect(out.spec.containers[1]?.args).toEqual(["--x"]);
   });
 
   it("replaces lists without a merge key and primitive lists such as args", () => {
-    const out = applyStrategicMergePatch(pod(), {
+    const out = smp(pod(), {
       spec: { tolerations: [{ key: "other" }], containers: [{ name: "proxy", args: ["--y"] }] },
-    }) as any;
+    });
     expect(out.spec.tolerations).toEqual([{ key: "other" }]);
-    expect(out.spec.containers[1].args).toEqual(["--y"]);
+    expect(out.spec.containers[1]?.args).toEqual(["--y"]);
   });
 
   it("unions metadata.finalizers and honours $deleteFromPrimitiveList", () => {
-    const added = applyStrategicMergePatch(pod(), { metadata: { finalizers: ["b", "a"] } }) as any;
+    const added = smp(pod(), { metadata: { finalizers: ["b", "a"] } });
     expect(added.metadata.finalizers).toEqual(["a", "b"]);
-    const removed = applyStrategicMergePatch(added, {
+    const removed = smp(added as unknown as JsonValue, {
       metadata: { "$deleteFromPrimitiveList/finalizers": ["a"] },
-    }) as any;
+    });
     expect(removed.metadata.finalizers).toEqual(["b"]);
   });
 
   it("supports $patch delete and replace, null deletion and $setElementOrder", () => {
-    const out = applyStrategicMergePatch(pod(), {
+    const out = smp(pod(), {
       metadata: { labels: { app: null, tier: "x" } },
       spec: {
         "$setElementOrder/containers": [{ name: "proxy" }, { name: "app" }],
@@ -59,27 +69,27 @@ describe("strategic merge patch", () => {
         volumes: [{ name: "cache", emptyDir: {} }, { $patch: "replace" }],
       },
       status: { $patch: "replace", phase: "Running" },
-    }) as any;
+    });
     expect(out.metadata.labels).toEqual({ tier: "x" });
-    expect(out.spec.containers.map((c: any) => c.name)).toEqual(["proxy"]);
+    expect(out.spec.containers.map((c) => c.name)).toEqual(["proxy"]);
     expect(out.spec.volumes).toEqual([{ name: "cache", emptyDir: {} }]);
     expect(out.status).toEqual({ phase: "Running" });
   });
 
   it("uses containerPort for container ports and port for service ports", () => {
-    const out = applyStrategicMergePatch(pod(), {
+    const out = smp(pod(), {
       spec: { containers: [{ name: "app", ports: [{ containerPort: 81 }] }] },
-    }) as any;
-    expect(out.spec.containers[0].ports).toEqual([{ containerPort: 80 }, { containerPort: 81 }]);
-    const svc = applyStrategicMergePatch(
+    });
+    expect(out.spec.containers[0]?.ports).toEqual([{ containerPort: 80 }, { containerPort: 81 }]);
+    const svc = smp(
       { spec: { ports: [{ port: 80, targetPort: 8080 }] } },
       { spec: { ports: [{ port: 80, targetPort: 9090 }, { port: 443 }] } },
-    ) as any;
+    );
     expect(svc.spec.ports).toEqual([{ port: 80, targetPort: 9090 }, { port: 443 }]);
   });
 
   it("refuses a keyed list element without its merge key", () => {
-    expect(() => applyStrategicMergePatch(pod(), { spec: { containers: [{ image: "x" }] } })).toThrow(
+    expect(() => smp(pod(), { spec: { containers: [{ image: "x" }] } })).toThrow(
       /does not contain declared merge key: name/,
     );
   });
