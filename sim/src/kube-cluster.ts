@@ -106,7 +106,6 @@ export interface KubeClusterOptions {
 export const DEFAULT_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
 const PROTECTED_NAMESPACES = new Set(["default", "kube-system", "kube-public"]);
 const GENERATE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
-const RBAC_GROUP = "rbac.authorization.k8s.io";
 
 export const nowTimestamp = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
 
@@ -942,11 +941,6 @@ export class KubeCluster {
   /** Ends every watch (used on shutdown). */
   stopWatches(): void {
     for (const w of [...this.#watchers]) w.stop();
-  }
-
-  /** Roles and bindings are ordinary objects; this is a shortcut to grant a ServiceAccount a ClusterRole's rules. */
-  isRbacResource(kind: ResourceKind): boolean {
-    return kind.group === RBAC_GROUP;
   }
 }
 
