@@ -287,6 +287,9 @@ export class ClusterHttpApi {
       throw new StatusError(404, "NotFound", "the server could not find the requested resource");
     }
     const table = wantsTable(req.headers.accept) && !subresource ? includeObject(query) : undefined;
+    if ((info.verb === "update" || info.verb === "patch") && !name) {
+      throw methodNotAllowed(`${req.method} is not supported on a collection of ${gvr.resource}; name an object`);
+    }
     switch (info.verb) {
       case "get": {
         if (subresource === "scale") return this.#ok(res, 200, cluster.getScale(gvr, ns, name!));

@@ -464,3 +464,43 @@ describe("patch", () => {
     expect(d.metadata?.generation).toBe(2);
   });
 });
+
+describe("bad requests", () => {
+  const call = async (method: string, path: string, body?: string, contentType = "application/json") => {
+    const res = await fetch(`${sim.url("eu-1")}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${sim.cluster("eu-1").adminToken}`, "content-type": contentType },
+      ...(body !== undefined ? { body } : {}),
+    });
+    const status = (await res.json()) as { kind: string; code: number; message: string };
+    return { http: res.status, ...status };
+  };
+
+  it("answers malformed bodies and misused verbs with a Status naming the problem, never crashing", async () => {
+    const cms = "/api/v1/namespaces/default/configmaps";
+    expect(await call("POST", cms, "{not json")).toMatchObject({ http: 400, kind: "Status", code: 400 });
+    expect(await call("POST", cms, "[1,2]")).toMatchObject({
+      http: 400,
+      message: "the request body must be a JSON object",
+    });
+    expect(await call("POST", cms, JSON.stringify({ metadata: "x" }))).toMatchObject({
+      http: 400,
+      message: "metadata: must be an object",
+    });
+    const labels = await call("POST", cms, JSON.stringify({ metadata: { name: "l", labels: { a: 1 } } }));
+    expect(labels.http).toBe(422);
+    expect(labels.message).toContain("metadata.labels[a]");
+    const kindMismatch = await call("POST", cms, JSON.stringify({ kind: "Secret", metadata: { name: "k" } }));
+    expect(kindMismatch.message).toBe("the kind in the data (Secret) does not match the expected kind (ConfigMap)");
+    expect(await call("PUT", cms, "{}")).toMatchObject({ http: 405 });
+    await call("POST", cms, JSON.stringify({ metadata: { name: "target" } }));
+    expect(await call("PATCH", `${cms}/target`, "[1]", "application/merge-patch+json")).toMatchObject({
+      http: 400,
+      message: "merge patch must be a JSON object",
+    });
+    expect(await call("PATCH", `${cms}/target`, "{}", "text/plain")).toMatchObject({ http: 415 });
+    expect(await call("GET", `${cms}/target/log`)).toMatchObject({ http: 404 });
+    expect(await call("GET", "/apis/apps/v9/deployments")).toMatchObject({ http: 404 });
+    expect(await call("POST", cms, "\u0000\u0001", "application/vnd.kubernetes.protobuf")).toMatchObject({ http: 415 });
+  });
+});
