@@ -130,7 +130,7 @@ describe("canary reconciler end to end (emulated cluster, real client)", () => {
 
     expect((await w.agent.commands.execute(cmd({ type: "retry" }))).outcome).toBe("APPLIED");
     const resumed = await pausedAt(1, "registry.example/payments:7.3.0");
-    expect(resumed.rollout.status?.abort).toBe(false);
+    expect(resumed.rollout.status?.abort).toBeUndefined();
     expect((await w.agent.commands.execute(cmd({ type: "promote-full" }))).outcome).toBe("APPLIED");
     await w.waitForRollout(
       NS,

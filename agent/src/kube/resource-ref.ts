@@ -25,6 +25,7 @@ export function apiVersionOf(ref: ResourceRef): string {
 export const builtins = {
   replicaSets: { group: "apps", version: "v1", plural: "replicasets", kind: "ReplicaSet", namespaced: true },
   deployments: { group: "apps", version: "v1", plural: "deployments", kind: "Deployment", namespaced: true },
+  namespaces: { group: "", version: "v1", plural: "namespaces", kind: "Namespace", namespaced: false },
   pods: { group: "", version: "v1", plural: "pods", kind: "Pod", namespaced: true },
   services: { group: "", version: "v1", plural: "services", kind: "Service", namespaced: true },
   configMaps: { group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true },

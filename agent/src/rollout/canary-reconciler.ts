@@ -498,7 +498,7 @@ export class CanaryReconciler {
     const { phase, message } = calculateRolloutPhase({ ...rollout, status });
     status.phase = phase;
     status.message = message;
-    if (status.pauseConditions?.length === 0) delete status.pauseConditions;
+    argoShape(status);
 
     if (await this.writeStatus(original, status, pending !== undefined)) {
       await this.flush(deferred);
@@ -708,6 +708,18 @@ export class CanaryReconciler {
     }
     return true;
   }
+}
+
+/**
+ * Argo's controller serialises status with `omitempty`: false booleans, empty strings and empty lists are left
+ * out, while the `canary` and `blueGreen` structs are always present (as `{}` when empty).
+ */
+function argoShape(status: RolloutStatus): void {
+  for (const key of ["abort", "controllerPause", "promoteFull"] as const) if (status[key] === false) delete status[key];
+  if (!status.pauseConditions || status.pauseConditions.length === 0) delete status.pauseConditions;
+  if (status.message === "") delete status.message;
+  status.canary ??= {};
+  status.blueGreen ??= {};
 }
 
 function getInvalid(status: RolloutStatus): boolean {

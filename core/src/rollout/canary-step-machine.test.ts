@@ -3,7 +3,7 @@ import type { CanaryStep, Rollout, RolloutStatus } from "../types/rollout.ts";
 import { advanceCanaryStep, type CanaryStepObservation, evaluateCanaryStep } from "./canary-step-machine.ts";
 
 const T0 = Date.parse("2026-11-22T00:00:00Z");
-const iso = (ms: number) => new Date(ms).toISOString();
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 function at(steps: CanaryStep[], status: RolloutStatus = {}, paused = false): Rollout {
   return {

@@ -1,5 +1,6 @@
 import type { PauseCondition, PauseReason, Rollout, RolloutStatus } from "../types/rollout.ts";
 import { currentCanaryStep } from "./canary-steps.ts";
+import { kubeTime } from "./kube-time.ts";
 import { rolloutPauseSeconds } from "./pause-duration.ts";
 
 /** Phase of an AnalysisRun or Experiment as the step machine sees it. */
@@ -60,7 +61,7 @@ export function advanceCanaryStep(
 export function evaluateCanaryStep(rollout: Rollout, observed: CanaryStepObservation): CanaryStepOutcome {
   const { step } = currentCanaryStep(rollout);
   if (!step) return { kind: "finished" };
-  const now = new Date(observed.nowMs).toISOString();
+  const now = kubeTime(observed.nowMs);
   const advance = { kind: "advance" as const, status: advanceCanaryStep(rollout) };
   if (rollout.spec.paused) return { kind: "wait" };
   if (findPause(rollout, "InconclusiveAnalysisRun")) return { kind: "wait" };

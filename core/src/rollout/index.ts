@@ -36,6 +36,7 @@ export { desiredRouterWeight } from "./desired-router-weight.ts";
 export type { Fenceposts } from "./fenceposts.ts";
 export { maxSurge, maxUnavailable, resolveFenceposts } from "./fenceposts.ts";
 export { literalIntOrPercent, resolveIntOrPercent } from "./int-or-percent.ts";
+export { kubeTime } from "./kube-time.ts";
 export { parseGoDurationMs, rolloutPauseSeconds } from "./pause-duration.ts";
 export { computePodTemplateHash, computeStepHash, podTemplatesEqualIgnoringHash } from "./pod-template-hash.ts";
 export {

@@ -12,7 +12,7 @@ import {
 import { getRolloutCondition, setRolloutCondition } from "./rollout-conditions.ts";
 
 const T0 = Date.parse("2026-11-22T00:00:00Z");
-const iso = (ms: number) => new Date(ms).toISOString();
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 function canary(status: RolloutStatus = {}, paused = false): Rollout {
   return {

@@ -3,6 +3,7 @@ import type { KubeCondition } from "../types/kube-meta.ts";
 import type { Rollout, RolloutStatus } from "../types/rollout.ts";
 import { currentCanaryStep } from "./canary-steps.ts";
 import { progressDeadlineSeconds, rolloutReplicas } from "./defaults.ts";
+import { kubeTime } from "./kube-time.ts";
 import {
   ConditionMessage,
   ConditionReason,
@@ -109,7 +110,7 @@ function onIndefiniteStep(rollout: Rollout): boolean {
  */
 export function calculateRolloutConditions(input: RolloutConditionInput): KubeCondition[] {
   const { rollout, newStatus, nowMs } = input;
-  const now = new Date(nowMs).toISOString();
+  const now = kubeTime(nowMs);
   const paused = (rollout.status?.pauseConditions ?? []).length > 0 || !!rollout.spec.paused;
   const aborted = !!newStatus.abort;
   let conditions = [...(newStatus.conditions ?? rollout.status?.conditions ?? [])];
@@ -264,12 +265,6 @@ export function applyInvalidSpecCondition(
   const message = ConditionMessage.invalidSpec(rollout.metadata.name ?? "", detail);
   return setRolloutCondition(
     conditions,
-    newRolloutCondition(
-      ConditionType.InvalidSpec,
-      "True",
-      ConditionReason.InvalidSpec,
-      message,
-      new Date(nowMs).toISOString(),
-    ),
+    newRolloutCondition(ConditionType.InvalidSpec, "True", ConditionReason.InvalidSpec, message, kubeTime(nowMs)),
   );
 }
