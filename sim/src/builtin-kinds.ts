@@ -36,7 +36,11 @@ function builtin(group: string, version: string, kind: string, plural: string, e
 
 const replicasScale = { specReplicasPath: "spec.replicas", statusReplicasPath: "status.replicas" };
 
-/** The built-in kinds the agent, the charts and users touch. Controllers for them arrive with Emulator II. */
+/**
+ * The built-in kinds the agent, the charts and users touch, stored and served with their API semantics.
+ * Only some have simulated controllers (Emulator II); the rest are storage, as on a cluster whose controller
+ * for them is absent.
+ */
 export function builtinKinds(): ResourceKind[] {
   return [
     builtin("", "v1", "Namespace", "namespaces", {
@@ -124,6 +128,41 @@ export function builtinKinds(): ResourceKind[] {
       subresources: { status: true },
       tracksGeneration: true,
     }),
+    builtin("", "v1", "Node", "nodes", {
+      namespaced: false,
+      shortNames: ["no"],
+      subresources: { status: true },
+      fieldSelectors: { "spec.unschedulable": (o) => String(readPath(o, "spec.unschedulable") === true) },
+    }),
+    builtin("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", {
+      shortNames: ["pvc"],
+      subresources: { status: true },
+    }),
+    builtin("apps", "v1", "StatefulSet", "statefulsets", {
+      shortNames: ["sts"],
+      categories: ["all"],
+      subresources: { status: true, scale: { ...replicasScale, labelSelectorPath: "spec.selector" } },
+      tracksGeneration: true,
+    }),
+    builtin("apps", "v1", "DaemonSet", "daemonsets", {
+      shortNames: ["ds"],
+      categories: ["all"],
+      subresources: { status: true },
+      tracksGeneration: true,
+    }),
+    builtin("batch", "v1", "CronJob", "cronjobs", {
+      shortNames: ["cj"],
+      categories: ["all"],
+      subresources: { status: true },
+      tracksGeneration: true,
+    }),
+    builtin("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", {
+      shortNames: ["hpa"],
+      categories: ["all"],
+      subresources: { status: true },
+    }),
+    builtin("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", { shortNames: ["netpol"] }),
+    builtin("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", { singular: "endpointslice" }),
     builtin("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", {
       namespaced: false,
       shortNames: ["crd", "crds"],

@@ -233,6 +233,7 @@ export class ClusterHttpApi {
         ...(info?.namespace ? { namespace: info.namespace } : {}),
         ...(info?.name ? { name: info.name } : {}),
         user: user.username,
+        ...(req.headers["user-agent"] ? { userAgent: req.headers["user-agent"] } : {}),
         code,
         path,
         atMs: Date.now(),

@@ -124,6 +124,22 @@ export function applyCreateDefaults(kind: ResourceKind, o: KubeObject, ips: Clus
       defaultTemplate(spec);
       break;
     }
+    case "apps/StatefulSet": {
+      const spec = obj(root, "spec");
+      setDefault(spec, "replicas", 1);
+      setDefault(spec, "podManagementPolicy", "OrderedReady");
+      setDefault(spec, "revisionHistoryLimit", 10);
+      setDefault(spec, "updateStrategy", { type: "RollingUpdate", rollingUpdate: { partition: 0 } });
+      defaultTemplate(spec);
+      break;
+    }
+    case "apps/DaemonSet": {
+      const spec = obj(root, "spec");
+      setDefault(spec, "revisionHistoryLimit", 10);
+      setDefault(spec, "updateStrategy", { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
+      defaultTemplate(spec);
+      break;
+    }
     case "apps/ReplicaSet": {
       const spec = obj(root, "spec");
       setDefault(spec, "replicas", 1);

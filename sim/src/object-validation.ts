@@ -92,6 +92,8 @@ export function validateObject(kind: ResourceKind, obj: KubeObject): StatusCause
       break;
     case "apps/ReplicaSet":
     case "apps/Deployment":
+    case "apps/StatefulSet":
+    case "apps/DaemonSet":
       causes.push(...selectorTemplateCauses(spec));
       if (typeof spec?.replicas === "number" && spec.replicas < 0) {
         causes.push(invalidValue("spec.replicas", spec.replicas, "must be greater than or equal to 0"));

@@ -10,6 +10,8 @@ export interface RequestLogEntry {
   name?: string;
   /** The authenticated user name, e.g. `system:serviceaccount:argo-rollouts:agent`. */
   user: string;
+  /** The client's User-Agent header, e.g. `kubectl/v1.35.2 ...`, when it sent one. */
+  userAgent?: string;
   /** HTTP status of the response (200 for a watch that was accepted). */
   code: number;
   path: string;

@@ -48,6 +48,12 @@ describe("discovery", () => {
         "coordination.k8s.io",
       ]),
     );
+    const autoscaling = await fetch(`${sim.url("eu-1")}/apis/autoscaling/v2`, {
+      headers: { authorization: `Bearer ${sim.cluster("eu-1").adminToken}` },
+    });
+    expect(((await autoscaling.json()) as { resources: { name: string }[] }).resources.map((r) => r.name)).toContain(
+      "horizontalpodautoscalers",
+    );
     const unknown = await fetch(`${sim.url("eu-1")}/apis/nope.io/v1/things`);
     expect(unknown.status).toBe(404);
   });

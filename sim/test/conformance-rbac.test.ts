@@ -123,6 +123,7 @@ describe("RBAC", () => {
       const e = cluster.requestLog.entries({ user: "system:serviceaccount:rollouts:agent" });
       return e.length === 3 && e;
     }, "three logged requests");
+    expect(entries[0]?.userAgent).toBeTruthy();
     expect(entries.map((e) => `${e.verb} ${e.resource} ${e.namespace}/${e.name ?? ""} ${e.code}`)).toEqual([
       "create configmaps default/ 201",
       "get configmaps default/logged 200",
