@@ -78,3 +78,73 @@ export function apiGroup(kinds: KindRegistry, name: string): Record<string, unkn
   const group = kinds.groups().find((g) => g.name === name);
   return group ? { kind: "APIGroup", apiVersion: "v1", ...groupEntry(group.name, group.versions) } : undefined;
 }
+
+/** Content type of the aggregated discovery documents (`/api`, `/apis`) that kubectl ≥ 1.30 asks for first. */
+export const AGGREGATED_DISCOVERY_V2 = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+
+/** Whether an Accept header lists aggregated discovery v2 (clients fall back to the legacy documents otherwise). */
+export function wantsAggregatedDiscovery(accept: string | undefined): boolean {
+  if (!accept) return false;
+  return accept
+    .split(",")
+    .some(
+      (part) =>
+        /g=apidiscovery\.k8s\.io/.test(part) && /;\s*v=v2\s*(;|$)/.test(part) && /as=APIGroupDiscoveryList/.test(part),
+    );
+}
+
+function discoveryResource(kind: ResourceKind, version: string): Record<string, unknown> {
+  const subresources: Record<string, unknown>[] = [];
+  if (kind.subresources.status) {
+    subresources.push({
+      subresource: "status",
+      responseKind: { group: kind.group, version, kind: kind.kind },
+      verbs: ["get", "patch", "update"],
+    });
+  }
+  if (kind.subresources.scale) {
+    subresources.push({
+      subresource: "scale",
+      responseKind: { group: "autoscaling", version: "v1", kind: "Scale" },
+      verbs: ["get", "patch", "update"],
+    });
+  }
+  if (kind.subresources.eviction) {
+    subresources.push({
+      subresource: "eviction",
+      responseKind: { group: "policy", version: "v1", kind: "Eviction" },
+      verbs: ["create"],
+    });
+  }
+  return {
+    resource: kind.plural,
+    responseKind: { group: kind.group, version, kind: kind.kind },
+    scope: kind.namespaced ? "Namespaced" : "Cluster",
+    singularResource: kind.singular,
+    verbs: kind.verbs,
+    ...(kind.shortNames.length ? { shortNames: kind.shortNames } : {}),
+    ...(kind.categories.length ? { categories: kind.categories } : {}),
+    ...(subresources.length ? { subresources } : {}),
+  };
+}
+
+/** The aggregated discovery document: `/api` (core group only) or `/apis` (every named group). */
+export function aggregatedDiscovery(kinds: KindRegistry, core: boolean): Record<string, unknown> {
+  const groups = core ? [{ name: "", versions: ["v1"] }] : kinds.groups();
+  return {
+    kind: "APIGroupDiscoveryList",
+    apiVersion: "apidiscovery.k8s.io/v2",
+    metadata: {},
+    items: groups.map((g) => ({
+      metadata: { name: g.name, creationTimestamp: null },
+      versions: g.versions.map((version) => ({
+        version,
+        resources: kinds
+          .all()
+          .filter((k) => k.group === g.name && k.versions.includes(version))
+          .map((k) => discoveryResource(k, version)),
+        freshness: "Current",
+      })),
+    })),
+  };
+}

@@ -1,6 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
-import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from "./discovery.ts";
+import {
+  AGGREGATED_DISCOVERY_V2,
+  aggregatedDiscovery,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  versionInfo,
+  wantsAggregatedDiscovery,
+} from "./discovery.ts";
 import type { DeleteOptions, GroupVersionResource, KubeCluster, ListOptions, PatchType } from "./kube-cluster.ts";
 import { PATCH_CONTENT_TYPES } from "./kube-cluster.ts";
 import type { KubeList, KubeObject, WatchEvent } from "./kube-object.ts";
@@ -251,6 +260,11 @@ export class ClusterHttpApi {
     else if (joined === "healthz" || joined === "readyz" || joined === "livez") {
       res.writeHead(200, { "content-type": "text/plain" });
       res.end("ok");
+      return 200;
+    } else if ((joined === "api" || joined === "apis") && wantsAggregatedDiscovery(req.headers.accept)) {
+      const text = JSON.stringify(aggregatedDiscovery(kinds, joined === "api"));
+      res.writeHead(200, { "content-type": AGGREGATED_DISCOVERY_V2, "content-length": Buffer.byteLength(text) });
+      res.end(text);
       return 200;
     } else if (joined === "api") body = apiVersions(req.headers.host ?? "127.0.0.1");
     else if (joined === "apis") body = apiGroupList(kinds);

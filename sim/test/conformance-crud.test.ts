@@ -54,6 +54,22 @@ describe("discovery", () => {
     expect(((await autoscaling.json()) as { resources: { name: string }[] }).resources.map((r) => r.name)).toContain(
       "horizontalpodautoscalers",
     );
+    const aggregated = await fetch(`${sim.url("eu-1")}/apis`, {
+      headers: {
+        authorization: `Bearer ${sim.cluster("eu-1").adminToken}`,
+        accept: "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json",
+      },
+    });
+    expect(aggregated.headers.get("content-type")).toContain("as=APIGroupDiscoveryList");
+    const list = (await aggregated.json()) as {
+      items: {
+        metadata: { name: string };
+        versions: { version: string; resources: { resource: string; subresources?: { subresource: string }[] }[] }[];
+      }[];
+    };
+    const appsV1 = list.items.find((i) => i.metadata.name === "apps")?.versions.find((v) => v.version === "v1");
+    const deployments = appsV1?.resources.find((r) => r.resource === "deployments");
+    expect(deployments?.subresources?.map((x) => x.subresource)).toEqual(["status", "scale"]);
     const unknown = await fetch(`${sim.url("eu-1")}/apis/nope.io/v1/things`);
     expect(unknown.status).toBe(404);
   });
