@@ -289,6 +289,76 @@ describe("Deployment controller", () => {
   });
 });
 
+describe("Deployment strategies and collisions", () => {
+  it("Recreate removes every old pod before starting new ones", async () => {
+    const ns = await namespace("deploy-recreate");
+    const body = (image: string): k8s.V1Deployment => ({
+      metadata: { name: "db" },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: "db" } },
+        strategy: { type: "Recreate" },
+        template: {
+          metadata: { labels: { app: "db" }, annotations: { [`${SIM}/ready-delay-ms`]: "50" } },
+          spec: { containers: [{ name: "db", image }] },
+        },
+      },
+    });
+    await apps.createNamespacedDeployment({ namespace: ns, body: body("db:1") });
+    await until(async () => {
+      const d = await apps.readNamespacedDeployment({ namespace: ns, name: "db" });
+      return d.status?.availableReplicas === 2;
+    }, "first version available");
+    const images: string[][] = [];
+    const stop = sim.cluster("eu-1").onChange("pods", (ev) => {
+      if (ev.object.metadata.namespace !== ns) return;
+      const live = [...sim.cluster("eu-1").store.list("pods", ns)];
+      images.push(live.map((p) => String((p.spec as { containers: { image: string }[] }).containers[0]?.image)));
+    });
+    await apps.replaceNamespacedDeployment({ namespace: ns, name: "db", body: body("db:2") });
+    await until(async () => {
+      const d = await apps.readNamespacedDeployment({ namespace: ns, name: "db" });
+      return d.status?.availableReplicas === 2 && d.status.updatedReplicas === 2 && d.status.replicas === 2;
+    }, "second version available");
+    stop();
+    // Never both versions at once.
+    expect(images.some((set) => set.includes("db:1") && set.includes("db:2"))).toBe(false);
+    expect(images.at(-1)).toEqual(["db:2", "db:2"]);
+  });
+
+  it("bumps collisionCount when a foreign ReplicaSet holds the hashed name", async () => {
+    const template = { metadata: { labels: { app: "c" } }, spec: { containers: [{ name: "c", image: "c:1" }] } };
+    const deployment: k8s.V1Deployment = {
+      metadata: { name: "c" },
+      spec: { replicas: 1, selector: { matchLabels: { app: "c" } }, template },
+    };
+    // The hash depends on the template only, so a first namespace tells which name the Deployment will want.
+    const probe = await namespace("deploy-probe");
+    await apps.createNamespacedDeployment({ namespace: probe, body: deployment });
+    const wanted = await until(
+      async () => (await apps.listNamespacedReplicaSet({ namespace: probe })).items[0]?.metadata?.name,
+      "the probe ReplicaSet",
+    );
+    const ns = await namespace("deploy-collide");
+    await apps.createNamespacedReplicaSet({
+      namespace: ns,
+      body: versionReplicaSet(wanted, "someone-else", "x", 0) as k8s.V1ReplicaSet,
+    });
+    await apps.createNamespacedDeployment({ namespace: ns, body: deployment });
+    const d = await until(async () => {
+      const x = await apps.readNamespacedDeployment({ namespace: ns, name: "c" });
+      return x.status?.availableReplicas === 1 && x;
+    }, "the Deployment available despite the clash");
+    expect(d.status?.collisionCount).toBe(1);
+    const owned = (await apps.listNamespacedReplicaSet({ namespace: ns })).items.filter(
+      (rs) => rs.metadata?.ownerReferences?.[0]?.name === "c",
+    );
+    expect(owned).toHaveLength(1);
+    expect(owned[0]?.metadata?.name).not.toBe(wanted);
+    expect(owned[0]?.metadata?.name).toBe(`c-${owned[0]?.metadata?.labels?.["pod-template-hash"]}`);
+  });
+});
+
 describe("Job controller", () => {
   const job = (name: string, annotations: Record<string, string>, backoffLimit: number): k8s.V1Job => ({
     metadata: { name },

@@ -83,7 +83,9 @@ export class DeploymentController {
             : replicas
           : Math.max(0, Math.min(replicas, replicas + maxSurge - oldTotal));
         const revision = Math.max(0, ...all.map(revisionOf)) + 1;
-        newRs = this.#createReplicaSet(d, spec, hash, initial, revision, replicas + maxSurge);
+        const created = this.#createReplicaSet(d, spec, hash, initial, revision, replicas + maxSurge);
+        if (!created) return;
+        newRs = created;
         all = owned();
       } else {
         this.#scaleNew(newRs, all, replicas, maxSurge, recreate);
@@ -108,7 +110,7 @@ export class DeploymentController {
     replicas: number,
     revision: number,
     maxReplicas: number,
-  ): KubeObject {
+  ): KubeObject | undefined {
     const template = cloneJson(spec.template ?? {}) as JsonObject & { metadata?: JsonObject };
     const templateMeta = (template.metadata ?? {}) as JsonObject;
     const labels = { ...((templateMeta.labels as Record<string, string> | undefined) ?? {}), [HASH_LABEL]: hash };
@@ -120,13 +122,29 @@ export class DeploymentController {
     };
     const rsSpec: JsonObject = { replicas, selector, template };
     if (spec.minReadySeconds) rsSpec.minReadySeconds = spec.minReadySeconds;
+    const name = `${d.metadata.name}-${hash}`;
+    const clash = this.#ctx.cluster.store.get(GR.replicaSets, d.metadata.namespace ?? "", name);
+    if (clash) {
+      // A ReplicaSet of that name that this Deployment does not control: bump collisionCount, as Kubernetes
+      // does, so the next reconcile hashes differently (the status write re-queues the Deployment).
+      const status = { ...((d.status ?? {}) as JsonObject) };
+      status.collisionCount = Number(status.collisionCount ?? 0) + 1;
+      this.#ctx.cluster.update(
+        GVR.deployments,
+        d.metadata.namespace,
+        d.metadata.name ?? "",
+        { ...d, status },
+        "status",
+      );
+      return undefined;
+    }
     return this.#ctx.cluster.create(
       GVR.replicaSets,
       {
         apiVersion: "apps/v1",
         kind: "ReplicaSet",
         metadata: {
-          name: `${d.metadata.name}-${hash}`,
+          name,
           namespace: d.metadata.namespace ?? "default",
           labels,
           annotations: {
