@@ -34,7 +34,7 @@ export class PostgresChangeFeed implements ChangeFeed {
   }
 
   async #listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.#opts.url });
+    const client = new pg.Client({ connectionString: this.#opts.url, application_name: "bellwether-change-feed" });
     client.on("notification", (n) => {
       if (n.channel !== this.#opts.channel || !n.payload) return;
       let change: Change;
