@@ -95,6 +95,7 @@ export class CanaryReconciler {
   /** Observers of each round (after the status write). */
   readonly rounds: Array<(round: CanaryRound) => void> = [];
   private readonly caughtUp = new Set<string>();
+  private readonly written = new Map<string, ReplicaSet>();
 
   constructor(deps: CanaryReconcilerDeps) {
     this.d = deps;
@@ -186,10 +187,32 @@ export class CanaryReconciler {
     return this.d.events.record(this.involved(rollout), type, reason, message);
   }
 
+  /**
+   * The cache can lag our own writes by a moment; a ReplicaSet we wrote more recently than the cached copy is
+   * taken from our write (client-go controllers keep "expectations" for the same reason). Without this a round
+   * that runs before the watch delivers our scale would scale again and report it twice.
+   */
+  private freshest(rs: ReplicaSet): ReplicaSet {
+    const uid = rs.metadata.uid ?? "";
+    const mine = this.written.get(uid);
+    if (!mine) return rs;
+    const cached = Number(rs.metadata.resourceVersion);
+    const ours = Number(mine.metadata.resourceVersion);
+    if (Number.isFinite(cached) && Number.isFinite(ours) && ours > cached) return mine;
+    this.written.delete(uid);
+    return rs;
+  }
+
+  private remember(rs: ReplicaSet): ReplicaSet {
+    if (rs.metadata.uid) this.written.set(rs.metadata.uid, rs);
+    return rs;
+  }
+
   private ownedReplicaSets(rollout: Rollout): ReplicaSet[] {
     const uid = rollout.metadata.uid;
     return this.d.replicaSets
       .list()
+      .map((rs) => this.freshest(rs))
       .filter(
         (rs) =>
           rs.metadata.namespace === rollout.metadata.namespace &&
@@ -308,6 +331,7 @@ export class CanaryReconciler {
         }
         newRS = existing;
       }
+      this.remember(newRS);
       owned = [...owned, newRS];
       await this.event(
         rollout,
@@ -459,7 +483,8 @@ export class CanaryReconciler {
         ),
       );
       requeueAfterMs = 0;
-    } else if (initialDeploy && (newRS.status?.availableReplicas ?? 0) >= replicas && !original.status?.stableRS) {
+    } else if (initialDeploy) {
+      // The first ReplicaSet is stable at once; Argo reports the completed (initial) update right away.
       deferred.push(
         this.deferredEvent(
           rollout,
@@ -586,6 +611,7 @@ export class CanaryReconciler {
         spec: { replicas: to },
       },
     );
+    this.remember(updated);
     if (from !== to) {
       await this.event(
         rollout,
