@@ -186,7 +186,16 @@ describe("data plane routing", () => {
     expect(split.routes).toEqual([{ service: "web-stable", weight: 1 }]);
     expect(split.routeObjects).toEqual(["Ingress/web"]);
     expect(share(split, STABLE)).toBe(1);
+    // An Ingress whose rules are not a list (the emulator stores what it is given) routes nothing and breaks nothing.
+    sim
+      .cluster("eu-1")
+      .create(
+        { group: "networking.k8s.io", version: "v1", resource: "ingresses" },
+        { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "odd" }, spec: { rules: "nobody" } },
+        "dp-ignore",
+      );
     const unknown = await runTraffic({ namespace: "dp-ignore", host: "nobody.example.com" });
+    expect(sim.dataPlane.lastError).toBeUndefined();
     expect(unknown.routes).toEqual([]);
     expect(unknown.router).toBeUndefined();
     expect(unknown.versions).toEqual([{ service: "", version: "", requests: 1000, share: 1, expectedShare: 0 }]);

@@ -9,6 +9,8 @@ import { controllerRef } from "./pod-state.ts";
 import { ReconcileQueue } from "./reconcile-queue.ts";
 import { ReplicaSetController } from "./replica-set-controller.ts";
 
+const RETRY_AFTER_ERROR_MS = 1_000;
+
 /**
  * The simulated kube-controller-manager and kubelet of one cluster. They run in-process against the cluster's
  * verbs, level-based: every committed write enqueues the keys it can affect, and a reconcile re-reads the
@@ -84,6 +86,20 @@ export class ClusterControllers {
   }
 
   #observe(ev: ChangeEvent): void {
+    // This runs inside whoever made the write; a malformed object must never fail their request.
+    try {
+      this.#route(ev);
+    } catch (e) {
+      this.recentErrors.push({
+        key: `${ev.groupResource}/${ev.object.metadata.namespace ?? ""}/${ev.object.metadata.name ?? ""}`,
+        message: e instanceof Error ? e.message : String(e),
+        at: new Date().toISOString(),
+      });
+      if (this.recentErrors.length > 50) this.recentErrors.shift();
+    }
+  }
+
+  #route(ev: ChangeEvent): void {
     const o = ev.object;
     const ns = o.metadata.namespace ?? "";
     const name = o.metadata.name ?? "";
@@ -121,7 +137,25 @@ export class ClusterControllers {
     }
   }
 
+  /** Reconciles that threw (newest last, at most 50): a bad object must not take the emulator down. */
+  readonly recentErrors: { key: string; message: string; at: string }[] = [];
+
   #dispatch(k: string): void {
+    try {
+      this.#reconcile(k);
+    } catch (e) {
+      this.recentErrors.push({
+        key: k,
+        message: e instanceof Error ? e.message : String(e),
+        at: new Date().toISOString(),
+      });
+      if (this.recentErrors.length > 50) this.recentErrors.shift();
+      // Retry later rather than at once: a reconcile that keeps throwing must not spin the event loop.
+      this.#queue.after(k, Date.now() + RETRY_AFTER_ERROR_MS);
+    }
+  }
+
+  #reconcile(k: string): void {
     const first = k.indexOf("/");
     const second = k.indexOf("/", first + 1);
     const kind = k.slice(0, first);

@@ -1,4 +1,4 @@
-import { deepEqual, type JsonObject, type JsonValue } from "../json-value.ts";
+import { deepEqual, isJsonObject, type JsonObject, type JsonValue } from "../json-value.ts";
 import type { KubeObject } from "../kube-object.ts";
 import { LabelSelector } from "../label-selector.ts";
 import { StatusError } from "../status-error.ts";
@@ -19,9 +19,14 @@ interface ContainerPort {
 
 /** A Service's selector as a LabelSelector, or undefined when it has none (such Services get no Endpoints). */
 export function serviceSelector(service: KubeObject): LabelSelector | undefined {
-  const selector = (service.spec as { selector?: Record<string, string> } | undefined)?.selector;
-  if (!selector || Object.keys(selector).length === 0) return undefined;
-  return LabelSelector.fromObject({ matchLabels: selector });
+  const selector = (service.spec as { selector?: unknown } | undefined)?.selector;
+  if (!isJsonObject(selector) || Object.keys(selector).length === 0) return undefined;
+  try {
+    return LabelSelector.fromObject({ matchLabels: selector });
+  } catch {
+    // An unusable selector selects nothing (this also runs inside other writers' change notifications).
+    return undefined;
+  }
 }
 
 function resolveTargetPort(pod: KubeObject, port: ServicePort): number | undefined {

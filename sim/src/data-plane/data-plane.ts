@@ -32,6 +32,8 @@ export class DataPlane {
   readonly tickMs: number;
   readonly maxStepMs: number;
   readonly routers: readonly TrafficRouter[];
+  /** The last error a tick swallowed, for the control API and tests. */
+  lastError: { cluster: string; message: string } | undefined;
   readonly #clusters = new Map<string, ClusterTraffic>();
   #timer: NodeJS.Timeout | undefined;
   #lastTickAt = 0;
@@ -129,7 +131,14 @@ export class DataPlane {
 
   #step(elapsedMs: number): void {
     for (const entry of this.#clusters.values()) {
-      for (const stream of entry.streams.values()) stream.tick(entry.cluster, entry.metrics, elapsedMs);
+      for (const stream of entry.streams.values()) {
+        try {
+          stream.tick(entry.cluster, entry.metrics, elapsedMs);
+        } catch (e) {
+          // Objects the routing cannot read (a malformed Ingress, say) cost that tick's requests, not the process.
+          this.lastError = { cluster: entry.cluster.name, message: e instanceof Error ? e.message : String(e) };
+        }
+      }
     }
   }
 

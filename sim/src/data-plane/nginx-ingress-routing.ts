@@ -20,9 +20,10 @@ interface IngressRule {
 }
 
 function backendFor(ingress: KubeObject, host: string): string | undefined {
-  const rules = ((ingress.spec as { rules?: IngressRule[] } | undefined)?.rules ?? []).filter((r) => r.host === host);
+  const all = (ingress.spec as { rules?: unknown } | undefined)?.rules;
+  const rules = (Array.isArray(all) ? (all as IngressRule[]) : []).filter((r) => r?.host === host);
   for (const rule of rules) {
-    const paths = rule.http?.paths ?? [];
+    const paths = Array.isArray(rule.http?.paths) ? (rule.http?.paths ?? []) : [];
     const root = paths.find((p) => (p.path ?? "/") === "/") ?? paths[0];
     const name = root?.backend?.service?.name;
     if (name) return name;

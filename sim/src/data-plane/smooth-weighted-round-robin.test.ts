@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SmoothWeightedRoundRobin } from "./smooth-weighted-round-robin.ts";
 
@@ -48,5 +49,36 @@ describe("SmoothWeightedRoundRobin", () => {
     expect(rr.size).toBe(2);
     expect(rr.next()).toBe("b");
     expect(new SmoothWeightedRoundRobin<string>().distribute(10).size).toBe(0);
+  });
+});
+
+describe("SmoothWeightedRoundRobin properties", () => {
+  it("bulk distribution equals one-by-one picks and stays within one request of the exact share", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 0, max: 400 }),
+        (weights, count) => {
+          const entries = weights.map((w, i): [number, number] => [i, w]);
+          const bulk = new SmoothWeightedRoundRobin<number>();
+          const single = new SmoothWeightedRoundRobin<number>();
+          bulk.setWeights(entries);
+          single.setWeights(entries);
+          const picked = new Map<number, number>();
+          for (let i = 0; i < count; i++) {
+            const k = single.next()!;
+            picked.set(k, (picked.get(k) ?? 0) + 1);
+          }
+          const got = bulk.distribute(count);
+          const total = weights.reduce((a, b) => a + b, 0);
+          weights.forEach((w, i) => {
+            expect(got.get(i) ?? 0).toBe(picked.get(i) ?? 0);
+            // SWRR never drifts more than one pick (per peer) from the exact proportional share.
+            expect(Math.abs((got.get(i) ?? 0) - (count * w) / total)).toBeLessThan(weights.length);
+          });
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
