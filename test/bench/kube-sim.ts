@@ -9,6 +9,7 @@ import { Agent, request as httpRequest } from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { type KubeCluster, type KubeSim, startKubeSim } from "@bellwether/kube-sim";
@@ -348,9 +349,101 @@ async function resourceVersionOf(t: HttpTarget, path: string): Promise<string> {
   });
 }
 
+interface WatcherReport {
+  received: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
 /**
- * 100 HTTP watchers and a writer patching over HTTP at 1,000 writes/s against a standalone emulator process;
- * latency = write sent → event line received by a watcher (one clock: both ends live in this process).
+ * The watcher side of the latency benchmark, run in its own process (as agents are): `count` HTTP watches from
+ * `resourceVersion`; each event's latency is its receipt time minus the `sentAt` the writer put in the object.
+ */
+async function runWatchers(t: HttpTarget, resourceVersion: string, count: number) {
+  const latencies: number[] = [];
+  let received = 0;
+  const agent = new Agent({ keepAlive: false, maxSockets: count + 1 });
+  const streams = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<{ close: () => void }>((resolveStream, reject) => {
+          const req = httpRequest(
+            {
+              host: t.host,
+              port: t.port,
+              agent,
+              path: `${t.prefix}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${resourceVersion}`,
+              headers: { authorization: `Bearer ${t.token}` },
+            },
+            (res) => {
+              let buffer = "";
+              res.setEncoding("utf8");
+              res.on("data", (chunk: string) => {
+                const now = performance.timeOrigin + performance.now();
+                buffer += chunk;
+                let start = 0;
+                let nl = buffer.indexOf("\n", start);
+                while (nl >= 0) {
+                  // Only the send time is needed; finding it by text keeps the watcher side cheap.
+                  const m = /"sentAt":"([0-9.]+)"/.exec(buffer.slice(start, nl));
+                  if (m) {
+                    latencies.push(now - Number(m[1]));
+                    received++;
+                  }
+                  start = nl + 1;
+                  nl = buffer.indexOf("\n", start);
+                }
+                buffer = buffer.slice(start);
+              });
+              resolveStream({ close: () => req.destroy() });
+            },
+          );
+          req.on("error", reject);
+          req.end();
+        }),
+    ),
+  );
+  return {
+    received: () => received,
+    report(): WatcherReport {
+      latencies.sort((a, b) => a - b);
+      return {
+        received,
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+        max: latencies[latencies.length - 1] ?? Number.NaN,
+      };
+    },
+    close() {
+      for (const s of streams) s.close();
+      agent.destroy();
+    },
+  };
+}
+
+/** Child-process entry: opens the watchers, says "ready", reports once the parent says how many to expect. */
+async function watcherProcess(): Promise<void> {
+  const t: HttpTarget = JSON.parse(process.env.KUBE_SIM_BENCH_TARGET ?? "{}");
+  const watchers = await runWatchers(
+    { ...t, agent: new Agent() },
+    process.env.KUBE_SIM_BENCH_RV ?? "",
+    Number(process.env.KUBE_SIM_BENCH_WATCHERS_IN_CHILD ?? WATCHERS),
+  );
+  process.send?.({ ready: true });
+  process.once("message", async (msg: { expected: number }) => {
+    const deadline = Date.now() + 15_000;
+    while (watchers.received() < msg.expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const report = watchers.report();
+    watchers.close();
+    process.send?.({ report }, () => process.exit(0));
+  });
+}
+
+/**
+ * 100 HTTP watchers (one process) and a writer patching over HTTP at 1,000 writes/s (this process) against a
+ * standalone emulator (a third process). Latency = write sent → event line read by a watcher.
  */
 export async function watchLatency(): Promise<BenchResult[]> {
   const standalone = await startStandalone();
@@ -364,49 +457,33 @@ export async function watchLatency(): Promise<BenchResult[]> {
     if (code !== 201) throw new Error(`seeding returned ${code}`);
   }
   const startRv = await resourceVersionOf(t, "/api/v1/namespaces/default/configmaps?limit=1");
-  const latencies: number[] = [];
-  const watchAgent = new Agent({ keepAlive: false, maxSockets: WATCHERS + 1 });
-  let received = 0;
-  const streams = await Promise.all(
-    Array.from(
-      { length: WATCHERS },
-      () =>
-        new Promise<{ close: () => void }>((resolve, reject) => {
-          const req = httpRequest(
-            {
-              host: t.host,
-              port: t.port,
-              agent: watchAgent,
-              path: `${t.prefix}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${startRv}`,
-              headers: { authorization: `Bearer ${t.token}` },
-            },
-            (res) => {
-              let buffer = "";
-              res.setEncoding("utf8");
-              res.on("data", (chunk: string) => {
-                const now = performance.timeOrigin + performance.now();
-                buffer += chunk;
-                let nl = buffer.indexOf("\n");
-                while (nl >= 0) {
-                  const line = buffer.slice(0, nl);
-                  buffer = buffer.slice(nl + 1);
-                  // Only the send time is needed; finding it by text keeps the watcher side cheap.
-                  const m = /"sentAt":"([0-9.]+)"/.exec(line);
-                  if (m) {
-                    latencies.push(now - Number(m[1]));
-                    received++;
-                  }
-                  nl = buffer.indexOf("\n");
-                }
-              });
-              resolve({ close: () => req.destroy() });
-            },
-          );
-          req.on("error", reject);
-          req.end();
-        }),
-    ),
-  );
+  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", fileURLToPath(import.meta.url)], {
+    cwd: resolve(import.meta.dirname, "../.."),
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    env: {
+      ...process.env,
+      KUBE_SIM_BENCH_ROLE: "watchers",
+      KUBE_SIM_BENCH_RV: startRv,
+      KUBE_SIM_BENCH_WATCHERS_IN_CHILD: String(WATCHERS),
+      KUBE_SIM_BENCH_TARGET: JSON.stringify({ host: t.host, port: t.port, prefix: t.prefix, token: t.token }),
+    },
+  });
+  const messages: { ready?: boolean; report?: WatcherReport }[] = [];
+  let notify = () => {};
+  child.on("message", (m: { ready?: boolean; report?: WatcherReport }) => {
+    messages.push(m);
+    notify();
+  });
+  const nextMessage = async (want: "ready" | "report") => {
+    for (;;) {
+      const found = messages.find((m) => m[want] !== undefined);
+      if (found) return found;
+      await new Promise<void>((r) => {
+        notify = r;
+      });
+    }
+  };
+  await nextMessage("ready");
   const total = WRITES_PER_SECOND * WRITE_SECONDS;
   const tickMs = 10;
   const perTick = (WRITES_PER_SECOND * tickMs) / 1000;
@@ -443,39 +520,31 @@ export async function watchLatency(): Promise<BenchResult[]> {
   await Promise.all(inflight);
   const writeSeconds = (performance.now() - t0) / 1000;
   const expected = total * WATCHERS;
-  const deadline = Date.now() + 10_000;
-  while (received < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  for (const s of streams) s.close();
-  watchAgent.destroy();
+  child.send({ expected });
+  const report = (await nextMessage("report")).report as WatcherReport;
   t.agent.destroy();
   standalone.stop();
-  latencies.sort((a, b) => a - b);
   writeLatencies.sort((a, b) => a - b);
-  const p99 = percentile(latencies, 99);
   return [
     { name: "writes achieved (target 1,000/s)", value: Math.round(total / writeSeconds), unit: "writes/s" },
     { name: "failed writes", value: failed, unit: "count", target: "0", ok: failed === 0 },
     {
       name: "watch events delivered / expected",
-      value: round((received / expected) * 100, 2),
+      value: round((report.received / expected) * 100, 2),
       unit: "%",
       target: "100",
-      ok: received === expected,
+      ok: report.received === expected,
     },
-    {
-      name: "watch event latency p50 (100 watchers, 1,000 writes/s)",
-      value: round(percentile(latencies, 50), 2),
-      unit: "ms",
-    },
+    { name: "watch event latency p50 (100 watchers, 1,000 writes/s)", value: round(report.p50, 2), unit: "ms" },
     {
       name: "watch event latency p99 (100 watchers, 1,000 writes/s)",
-      value: round(p99, 2),
+      value: round(report.p99, 2),
       unit: "ms",
       target: "<= 100",
-      ok: p99 <= 100,
+      ok: report.p99 <= 100,
     },
     { name: "write (PATCH) latency p99", value: round(percentile(writeLatencies, 99), 2), unit: "ms" },
-    { name: "watch event latency max", value: round(latencies[latencies.length - 1] ?? Number.NaN, 2), unit: "ms" },
+    { name: "watch event latency max", value: round(report.max, 2), unit: "ms" },
   ];
 }
 
@@ -490,7 +559,9 @@ export async function run(): Promise<BenchResult[]> {
   return results;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.env.KUBE_SIM_BENCH_ROLE === "watchers") {
+  await watcherProcess();
+} else if (import.meta.url === `file://${process.argv[1]}`) {
   const results = await run();
   console.log(JSON.stringify(results, null, 2));
   console.table(
