@@ -264,8 +264,33 @@ describe("data plane metrics", () => {
     const one = await control("GET", `/clusters/eu-1/versions/${CANARY}?namespace=dp-metrics`);
     expect(one.json).toMatchObject({ version: CANARY, errorRate: 0.5, requests: 200 });
 
+    // A version whose behaviour changes (here: its pod's annotation is fixed in place) shows the change in a
+    // window at once, while the count since traffic began still carries the old errors.
+    const [canaryPod] = (
+      await core.listNamespacedPod({ namespace: "dp-metrics", labelSelector: `rollouts-pod-template-hash=${CANARY}` })
+    ).items;
+    await core.patchNamespacedPod(
+      {
+        namespace: "dp-metrics",
+        name: canaryPod?.metadata?.name ?? "",
+        body: { metadata: { annotations: { [`${SIM}/error-rate`]: "0" } } },
+      },
+      k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
+    );
+    await runTraffic({ namespace: "dp-metrics", service: "web" }, 20);
+    const since = await control("GET", `/clusters/eu-1/versions/${CANARY}?namespace=dp-metrics`);
+    expect(since.json).toMatchObject({ requests: 600, errors: 100 });
+    const recent = await control("GET", `/clusters/eu-1/versions/${CANARY}?namespace=dp-metrics&windowSeconds=10`);
+    // Whole simulated seconds: the window holds the 10 s up to the clock's current second.
+    expect(recent.json).toMatchObject({ errors: 0, errorRate: 0, successRate: 1 });
+    expect(recent.json.requests).toBeGreaterThanOrEqual(180);
+    expect(recent.json.requests).toBeLessThanOrEqual(200);
+    const badWindow = await control("GET", `/clusters/eu-1/versions?namespace=dp-metrics&windowSeconds=61`);
+    expect(badWindow).toMatchObject({ status: 400, json: { code: "invalid", field: "windowSeconds" } });
+
     const all = (await control("GET", "/metrics")).json as string;
     expect(all).toContain(`${line(CANARY, "500")} 100\n`);
+    expect(all).toContain(`${line(CANARY, "200")} 500\n`);
     expect(all.match(/# TYPE http_requests_total counter/g)).toHaveLength(1);
   });
 

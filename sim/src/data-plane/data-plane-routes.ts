@@ -28,8 +28,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
  *   POST clusters/<c>/traffic {namespace, service|host, rps, headers?}   start / change / stop (rps 0) a stream
  *   GET  clusters/<c>/traffic                      every stream with its effective split
  *   GET  clusters/<c>/split?namespace=&service=|host=   one stream's effective split
- *   GET  clusters/<c>/versions?namespace=[&service=]    per-version success / error counts
- *   GET  clusters/<c>/versions/<hash>?namespace=[&service=]  one version's counts (for the Web provider)
+ *   GET  clusters/<c>/versions?namespace=[&service=][&windowSeconds=]  per-version success / error counts
+ *   GET  clusters/<c>/versions/<hash>?namespace=[&service=][&windowSeconds=]  one version (for the Web provider)
  * Returns false when the path is not one of these.
  */
 export async function handleDataPlaneRoute(
@@ -86,7 +86,13 @@ export async function handleDataPlaneRoute(
       return true;
     }
     if (action === "versions" && method === "GET" && parts.length <= 4) {
-      const versions = dataPlane.versions(cluster, namespace ?? "", query.get("service") ?? undefined);
+      const window = query.get("windowSeconds");
+      const versions = dataPlane.versions(
+        cluster,
+        namespace ?? "",
+        query.get("service") ?? undefined,
+        window === null ? undefined : Number(window),
+      );
       if (parts.length === 3) {
         send(200, { versions });
         return true;

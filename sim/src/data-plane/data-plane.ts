@@ -1,5 +1,6 @@
 import type { KubeCluster } from "../kube-cluster.ts";
 import { renderPrometheusText } from "../metrics/prometheus-exposition.ts";
+import { MAX_WINDOW_SECONDS } from "../metrics/recent-counts.ts";
 import { RequestMetrics, type VersionCounts } from "../metrics/request-metrics.ts";
 import { DataPlaneError } from "./data-plane-error.ts";
 import { NginxIngressRouter } from "./nginx-ingress-routing.ts";
@@ -38,6 +39,7 @@ export class DataPlane {
   #timer: NodeJS.Timeout | undefined;
   #lastTickAt = 0;
   #streamCount = 0;
+  #clockMs = 0;
 
   constructor(options: DataPlaneOptions = {}) {
     this.tickMs = options.tickMs ?? 100;
@@ -99,9 +101,26 @@ export class DataPlane {
     return stream?.split(entry.cluster);
   }
 
-  /** Per-version success and error counts in a namespace (optionally one Service) of a cluster. */
-  versions(clusterName: string, namespace: string, service?: string): VersionCounts[] {
-    return this.#entry(clusterName).metrics.versions(namespace, service);
+  /** Simulated milliseconds of traffic so far (all clusters share the clock). */
+  get clockMs(): number {
+    return this.#clockMs;
+  }
+
+  /**
+   * Per-version success and error counts in a namespace (optionally one Service) of a cluster: since traffic
+   * began, or over the last `windowSeconds` simulated seconds (1 to MAX_WINDOW_SECONDS).
+   */
+  versions(clusterName: string, namespace: string, service?: string, windowSeconds?: number): VersionCounts[] {
+    const metrics = this.#entry(clusterName).metrics;
+    if (windowSeconds === undefined) return metrics.versions(namespace, service);
+    if (!Number.isInteger(windowSeconds) || windowSeconds < 1 || windowSeconds > MAX_WINDOW_SECONDS) {
+      throw new DataPlaneError(
+        "invalid",
+        `windowSeconds: must be an integer from 1 to ${MAX_WINDOW_SECONDS}`,
+        "windowSeconds",
+      );
+    }
+    return metrics.versions(namespace, service, { seconds: windowSeconds, nowMs: this.#clockMs });
   }
 
   metrics(clusterName: string): RequestMetrics {
@@ -114,11 +133,12 @@ export class DataPlane {
     return renderPrometheusText([...this.#clusters].map(([name, e]) => [name, e.metrics] as [string, RequestMetrics]));
   }
 
-  /** Simulates `ms` of traffic now, in steps of at most `tickMs`. */
+  /** Simulates `ms` of traffic now, in steps of at most `tickMs` (and at most a second). */
   advance(ms: number): void {
     let remaining = ms;
     while (remaining > 0) {
-      const step = Math.min(this.tickMs, remaining);
+      // At least one step per simulated second, so windowed counts keep their resolution with long ticks.
+      const step = Math.min(this.tickMs, 1_000, remaining);
       this.#step(step);
       remaining -= step;
     }
@@ -130,10 +150,11 @@ export class DataPlane {
   }
 
   #step(elapsedMs: number): void {
+    this.#clockMs += elapsedMs;
     for (const entry of this.#clusters.values()) {
       for (const stream of entry.streams.values()) {
         try {
-          stream.tick(entry.cluster, entry.metrics, elapsedMs);
+          stream.tick(entry.cluster, entry.metrics, elapsedMs, this.#clockMs);
         } catch (e) {
           // Objects the routing cannot read (a malformed Ingress, say) cost that tick's requests, not the process.
           this.lastError = { cluster: entry.cluster.name, message: e instanceof Error ? e.message : String(e) };

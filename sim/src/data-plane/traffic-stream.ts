@@ -71,7 +71,7 @@ export class TrafficStream {
     this.#routers = routers;
   }
 
-  tick(cluster: KubeCluster, metrics: RequestMetrics, elapsedMs: number): void {
+  tick(cluster: KubeCluster, metrics: RequestMetrics, elapsedMs: number, clockMs: number): void {
     const route = this.#resolve(cluster);
     const exact = (this.spec.rps * elapsedMs) / 1000 + this.#requestCarry;
     const count = Math.floor(exact + 1e-9);
@@ -81,7 +81,7 @@ export class TrafficStream {
     this.#total += count;
     this.#sinceChangeTotal += count;
     if (route.services.length === 0) {
-      metrics.record(ns, "", "", "404", count, 0);
+      metrics.record(ns, "", "", "404", count, 0, clockMs);
       this.#book("", "", count);
       return;
     }
@@ -90,7 +90,7 @@ export class TrafficStream {
       const rr = this.#endpoints.get(service);
       if (backends.length === 0 || !rr) {
         // No ready endpoint: ingress-nginx answers 503, and so does this data plane.
-        metrics.record(ns, service, "", "503", n, 0);
+        metrics.record(ns, service, "", "503", n, 0, clockMs);
         this.#book(service, "", n);
         continue;
       }
@@ -110,8 +110,8 @@ export class TrafficStream {
         const errors = Math.min(acc.requests, Math.floor(owed + 1e-9));
         this.#errorCarry.set(carryKey, owed - errors);
         const seconds = acc.latencyMs / 1000;
-        metrics.record(ns, service, version, "200", acc.requests - errors, seconds);
-        metrics.record(ns, service, version, "500", errors, seconds);
+        metrics.record(ns, service, version, "200", acc.requests - errors, seconds, clockMs);
+        metrics.record(ns, service, version, "500", errors, seconds, clockMs);
         this.#book(service, version, acc.requests);
       }
     }

@@ -1,7 +1,10 @@
+import { RecentCounts } from "./recent-counts.ts";
+
 /** Histogram bounds in seconds (Prometheus client defaults). */
 export const DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const isError = (code: string) => code.startsWith("5");
 
 /** Counters of one (namespace, service, version). */
 export interface VersionSeries {
@@ -14,6 +17,8 @@ export interface VersionSeries {
   buckets: number[];
   sumSeconds: number;
   count: number;
+  /** Successes and errors per simulated second, for windowed queries. */
+  recent: RecentCounts;
 }
 
 /** Success and error counts of one version, the shape the Web metric provider reads. */
@@ -38,6 +43,8 @@ export class RequestMetrics {
     code: string,
     requests: number,
     latencySeconds: number,
+    /** Simulated time of the requests (the data plane's clock). */
+    atMs = 0,
   ): void {
     if (requests <= 0) return;
     const id = `${namespace}\u0000${service}\u0000${version}`;
@@ -51,6 +58,7 @@ export class RequestMetrics {
         buckets: new Array(DURATION_BUCKETS_SECONDS.length + 1).fill(0),
         sumSeconds: 0,
         count: 0,
+        recent: new RecentCounts(),
       };
       this.#series.set(id, s);
     }
@@ -60,6 +68,8 @@ export class RequestMetrics {
     s.buckets[slot] = (s.buckets[slot] ?? 0) + requests;
     s.sumSeconds += latencySeconds * requests;
     s.count += requests;
+    const error = isError(code);
+    s.recent.add(atMs, error ? 0 : requests, error ? requests : 0);
   }
 
   series(): VersionSeries[] {
@@ -68,15 +78,24 @@ export class RequestMetrics {
     );
   }
 
-  /** Per-version counts in a namespace, optionally of one Service; 5xx answers are errors. */
-  versions(namespace: string, service?: string): VersionCounts[] {
+  /**
+   * Per-version counts in a namespace, optionally of one Service; 5xx answers are errors. With `window`, only the
+   * last `window.seconds` simulated seconds up to `window.nowMs` count (at most MAX_WINDOW_SECONDS).
+   */
+  versions(namespace: string, service?: string, window?: { seconds: number; nowMs: number }): VersionCounts[] {
     const byVersion = new Map<string, { success: number; errors: number }>();
     for (const s of this.#series.values()) {
       if (s.namespace !== namespace || (service !== undefined && s.service !== service)) continue;
       const acc = byVersion.get(s.version) ?? { success: 0, errors: 0 };
-      for (const [code, n] of s.codes) {
-        if (code.startsWith("5")) acc.errors += n;
-        else acc.success += n;
+      if (window) {
+        const recent = s.recent.sum(window.nowMs, window.seconds);
+        acc.success += recent.success;
+        acc.errors += recent.errors;
+      } else {
+        for (const [code, n] of s.codes) {
+          if (isError(code)) acc.errors += n;
+          else acc.success += n;
+        }
       }
       byVersion.set(s.version, acc);
     }
