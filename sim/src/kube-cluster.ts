@@ -853,7 +853,8 @@ export class KubeCluster {
     if (!kind || kind.crd !== crd.metadata.name) return;
     const gr = groupResource(kind);
     for (const o of [...this.store.list(gr)]) {
-      this.store.remove(gr, kind.namespaced, o.metadata.namespace ?? "", o.metadata.name ?? "");
+      const tombstone = this.store.remove(gr, kind.namespaced, o.metadata.namespace ?? "", o.metadata.name ?? "");
+      if (tombstone) this.#gc.objectRemoved(tombstone);
     }
     this.kinds.remove(spec.group, spec.names.plural);
   }

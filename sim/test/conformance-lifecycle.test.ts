@@ -266,9 +266,25 @@ describe("custom resource definitions", () => {
       ...R,
       body: { apiVersion: "temp.example.com/v1alpha1", kind: "Rollout", metadata: { name: "x" }, spec: {} },
     });
+    const cr = await c.custom.getNamespacedCustomObject({ ...R, name: "x" });
+    await c.core.createNamespacedConfigMap({
+      namespace: "default",
+      body: {
+        metadata: {
+          name: "owned-by-cr",
+          ownerReferences: [
+            { apiVersion: "temp.example.com/v1alpha1", kind: "Rollout", name: "x", uid: cr.metadata.uid },
+          ],
+        },
+      },
+    });
     await c.ext.deleteCustomResourceDefinition({ name: "rollouts.temp.example.com" });
     const gone = await statusOf(c.custom.listNamespacedCustomObject(R));
     expect(gone.code).toBe(404);
+    await eventually(
+      async () => !(await exists(c.core.readNamespacedConfigMap({ namespace: "default", name: "owned-by-cr" }))),
+      "dependents of the dropped custom resources collected",
+    );
   });
 
   it("validates custom resources against the CRD schema and prunes undeclared fields", async () => {
