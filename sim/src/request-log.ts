@@ -20,8 +20,11 @@ export interface RequestLogEntry {
 
 export interface RequestLogFilter {
   verb?: string;
+  group?: string;
   resource?: string;
+  subresource?: string;
   namespace?: string;
+  name?: string;
   user?: string;
 }
 
@@ -51,13 +54,8 @@ export class RequestLog {
       const e = this.#ring[(start + i) % this.#capacity];
       if (e) ordered.push(e);
     }
-    return ordered.filter(
-      (e) =>
-        (filter.verb === undefined || e.verb === filter.verb) &&
-        (filter.resource === undefined || e.resource === filter.resource) &&
-        (filter.namespace === undefined || e.namespace === filter.namespace) &&
-        (filter.user === undefined || e.user === filter.user),
-    );
+    const keys = Object.keys(filter) as (keyof RequestLogFilter)[];
+    return ordered.filter((e) => keys.every((k) => filter[k] === undefined || e[k] === filter[k]));
   }
 
   clear(): void {
