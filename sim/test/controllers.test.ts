@@ -189,6 +189,44 @@ describe("ReplicaSet controller", () => {
     expect(status).toMatchObject({ replicas: 2, readyReplicas: 2, availableReplicas: 2 });
   });
 
+  it("takes readiness away from a running pod annotated never-ready, and gives it back", async () => {
+    const ns = await namespace("rs-flap");
+    await apps.createNamespacedReplicaSet({
+      namespace: ns,
+      body: versionReplicaSet("flap", "flap", "h", 2, { [`${SIM}/ready-delay-ms`]: "0" }) as k8s.V1ReplicaSet,
+    });
+    const [victim] = await until(async () => {
+      const pods = await podsOf(ns, "app=flap");
+      return pods.length === 2 && pods.every(isReady) && pods;
+    }, "two ready pods");
+    const annotate = (value: string) =>
+      core.patchNamespacedPod(
+        {
+          namespace: ns,
+          name: victim?.metadata?.name ?? "",
+          body: { metadata: { annotations: { [`${SIM}/never-ready`]: value } } },
+        },
+        k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
+      );
+    await annotate("true");
+    const degraded = await until(async () => {
+      const s = (await apps.readNamespacedReplicaSet({ namespace: ns, name: "flap" })).status;
+      return s?.readyReplicas === 1 && s;
+    }, "one ready replica");
+    expect(degraded).toMatchObject({ replicas: 2, availableReplicas: 1 });
+    const pod = await core.readNamespacedPod({ namespace: ns, name: victim?.metadata?.name ?? "" });
+    expect(pod.status?.phase).toBe("Running");
+    expect(pod.status?.conditions?.find((c) => c.type === "Ready")).toMatchObject({
+      status: "False",
+      reason: "ContainersNotReady",
+    });
+    await annotate("false");
+    await until(async () => {
+      const s = (await apps.readNamespacedReplicaSet({ namespace: ns, name: "flap" })).status;
+      return s?.readyReplicas === 2 && s.availableReplicas === 2;
+    }, "both ready again");
+  });
+
   it("leaves a cluster switched to a bare API server alone", async () => {
     const kc = sim.kubeConfig("bare");
     const bareApps = kc.makeApiClient(k8s.AppsV1Api);

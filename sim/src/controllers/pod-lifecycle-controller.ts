@@ -64,16 +64,18 @@ export class PodLifecycleController {
     if (now >= exitAt) status = this.#terminatedStatus(pod, startedAt, now, !behaviour.jobFails);
     else {
       const ready = now >= readyAt;
-      status = this.#runningStatus(pod, startedAt, ready, ready && !isPodReady(pod) ? now : undefined);
+      // Readiness can also be lost: annotating a running pod `never-ready: "true"` fails its probe from now on.
+      const changedAt = phase === "Running" && ready !== isPodReady(pod) ? now : undefined;
+      status = this.#runningStatus(pod, startedAt, ready, changedAt);
       const next = Math.min(ready ? Number.POSITIVE_INFINITY : readyAt, exitAt);
       if (Number.isFinite(next)) ctx.queue.after(key("pod", namespace, name), next);
     }
     if (deepEqual(status, pod.status)) return;
     try {
       ctx.cluster.update(GVR.pods, namespace, name, { ...pod, status }, "status");
-      if (status.phase === "Running" && isReadyStatus(status) && !ctx.readySinceMs.has(uid)) {
-        ctx.readySinceMs.set(uid, now);
-      }
+      if (status.phase === "Running" && isReadyStatus(status)) {
+        if (!ctx.readySinceMs.has(uid)) ctx.readySinceMs.set(uid, now);
+      } else ctx.readySinceMs.delete(uid);
     } catch (e) {
       if (!(e instanceof StatusError)) throw e;
       if (e.code === 409) ctx.queue.add(key("pod", namespace, name));
@@ -87,12 +89,17 @@ export class PodLifecycleController {
     this.#ctx.createdSeq.delete(uid);
   }
 
-  #runningStatus(pod: KubeObject, startedAt: number, ready: boolean, becameReadyAt: number | undefined): JsonObject {
+  #runningStatus(
+    pod: KubeObject,
+    startedAt: number,
+    ready: boolean,
+    readinessChangedAt: number | undefined,
+  ): JsonObject {
     const previous = (pod.status ?? {}) as JsonObject;
     const ip = podIp(pod) ?? this.#ctx.nextPodIp();
     const started = timestamp(startedAt);
     const readyTransition =
-      becameReadyAt !== undefined ? timestamp(becameReadyAt) : readyTransitionOf(previous, started);
+      readinessChangedAt !== undefined ? timestamp(readinessChangedAt) : readyTransitionOf(previous, started);
     const names = containersOf(pod).map((c) => c.name ?? "");
     const readiness = (type: string): JsonObject =>
       ready
