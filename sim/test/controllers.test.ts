@@ -227,6 +227,50 @@ describe("ReplicaSet controller", () => {
     }, "both ready again");
   });
 
+  it("adopts orphan pods its selector matches and releases pods relabelled out of it", async () => {
+    const ns = await namespace("rs-claim");
+    const labels = { app: "claim", "rollouts-pod-template-hash": "h" };
+    await core.createNamespacedPod({
+      namespace: ns,
+      body: { metadata: { name: "stray", labels }, spec: { containers: [{ name: "app", image: "claim:1" }] } },
+    });
+    const rs = await apps.createNamespacedReplicaSet({
+      namespace: ns,
+      body: versionReplicaSet("claim", "claim", "h", 1, { [`${SIM}/ready-delay-ms`]: "0" }) as k8s.V1ReplicaSet,
+    });
+    const adopted = await until(async () => {
+      const pod = await core.readNamespacedPod({ namespace: ns, name: "stray" });
+      return pod.metadata?.ownerReferences?.[0]?.uid === rs.metadata?.uid && pod;
+    }, "the stray pod adopted");
+    expect(adopted.metadata?.ownerReferences).toEqual([
+      {
+        apiVersion: "apps/v1",
+        kind: "ReplicaSet",
+        name: "claim",
+        uid: rs.metadata?.uid,
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ]);
+    // Adopted, it is run like any other pod of the ReplicaSet, and no second pod was needed.
+    await until(async () => isReady(await core.readNamespacedPod({ namespace: ns, name: "stray" })), "stray pod ready");
+    expect((await podsOf(ns, "app=claim")).map((p) => p.metadata?.name)).toEqual(["stray"]);
+
+    await core.patchNamespacedPod(
+      { namespace: ns, name: "stray", body: { metadata: { labels: { app: "debug" } } } },
+      k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
+    );
+    const replacement = await until(async () => {
+      const pods = await podsOf(ns, "app=claim");
+      return pods.length === 1 && pods[0]?.metadata?.name !== "stray" && pods[0];
+    }, "a replacement pod");
+    expect(replacement.metadata?.name).toMatch(/^claim-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+    await until(async () => {
+      const pod = await core.readNamespacedPod({ namespace: ns, name: "stray" });
+      return pod.metadata?.ownerReferences === undefined;
+    }, "the relabelled pod released");
+  });
+
   it("leaves a cluster switched to a bare API server alone", async () => {
     const kc = sim.kubeConfig("bare");
     const bareApps = kc.makeApiClient(k8s.AppsV1Api);

@@ -1,5 +1,6 @@
 import { cloneJson, deepEqual, type JsonObject } from "../json-value.ts";
 import type { KubeObject } from "../kube-object.ts";
+import { LabelSelector } from "../label-selector.ts";
 import { StatusError } from "../status-error.ts";
 import { type ControllerContext, GR, GVR, key } from "./controller-context.ts";
 import { controllerRef, isPodActive, isPodReady, podPhase, podReadySinceMs } from "./pod-state.ts";
@@ -78,7 +79,10 @@ export class ReplicaSetController {
     const rs = ctx.cluster.store.get(GR.replicaSets, namespace, name);
     if (!rs) return;
     const spec = (rs.spec ?? {}) as ReplicaSetSpec;
-    if (!rs.metadata.deletionTimestamp) this.#manageReplicas(rs, spec);
+    if (!rs.metadata.deletionTimestamp) {
+      this.#claimPods(rs);
+      this.#manageReplicas(rs, spec);
+    }
     const pods = controlledPods(ctx, rs).filter(isPodActive);
     const templateLabels = spec.template?.metadata?.labels ?? {};
     const minReadyMs = Math.max(0, spec.minReadySeconds ?? 0) * 1000;
@@ -110,6 +114,58 @@ export class ReplicaSetController {
     } catch (e) {
       if (!(e instanceof StatusError)) throw e;
       if (e.code === 409) ctx.queue.add(key("rs", namespace, name));
+    }
+  }
+
+  /**
+   * Kubernetes' ControllerRefManager: adopt orphan pods the selector matches (giving them this ReplicaSet as
+   * controller) and release owned pods whose labels no longer match (dropping the reference), so relabelling a pod
+   * out of a ReplicaSet makes it create a replacement.
+   */
+  #claimPods(rs: KubeObject): void {
+    const ctx = this.#ctx;
+    let selector: LabelSelector;
+    try {
+      selector = LabelSelector.fromObject((rs.spec as JsonObject | undefined)?.selector ?? {});
+    } catch {
+      return;
+    }
+    // An empty selector would claim every pod of the namespace; the API rejects it for apps/v1, so ignore it.
+    if (selector.empty) return;
+    const uid = rs.metadata.uid ?? "";
+    const podsKind = ctx.cluster.resolve(GVR.pods);
+    for (const pod of controlledPods(ctx, rs)) {
+      if (pod.metadata.deletionTimestamp || selector.matches(pod.metadata.labels)) continue;
+      const next = cloneJson(pod);
+      const refs = (next.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
+      if (refs.length) next.metadata.ownerReferences = refs;
+      else delete next.metadata.ownerReferences;
+      this.#writePod(podsKind, pod, next);
+    }
+    for (const pod of ctx.cluster.store.list(GR.pods, rs.metadata.namespace ?? "")) {
+      if (pod.metadata.deletionTimestamp || controllerRef(pod) || !isPodActive(pod)) continue;
+      if (!selector.matches(pod.metadata.labels)) continue;
+      const next = cloneJson(pod);
+      next.metadata.ownerReferences = [
+        ...(next.metadata.ownerReferences ?? []),
+        {
+          apiVersion: "apps/v1",
+          kind: "ReplicaSet",
+          name: rs.metadata.name ?? "",
+          uid,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ];
+      this.#writePod(podsKind, pod, next);
+    }
+  }
+
+  #writePod(kind: ReturnType<ControllerContext["cluster"]["resolve"]>, current: KubeObject, next: KubeObject): void {
+    try {
+      this.#ctx.cluster.writeInternal(kind, current, next);
+    } catch (e) {
+      if (!(e instanceof StatusError)) throw e;
     }
   }
 
