@@ -147,7 +147,8 @@ export class KubeSim {
     return {
       apiVersion: "v1",
       kind: "Config",
-      clusters: [{ name, cluster: { server: this.url(name) } }],
+      // client-node refuses plain HTTP unless TLS verification is explicitly off; kubectl accepts it either way.
+      clusters: [{ name, cluster: { server: this.url(name), "insecure-skip-tls-verify": true } }],
       users: [{ name: `${name}-${user}`, user: { token } }],
       contexts: [
         {
