@@ -7,6 +7,7 @@ import {
   bearerAuthInterceptor,
   CommandOutcome,
   type ConnectRequest,
+  ConnectRequestSchema,
   type ConnectResponse,
   ConnectResponseSchema,
   callPrincipal,
@@ -90,6 +91,16 @@ function startHub(tls: TlsFixture, seen: Seen): Promise<{ server: grpc.Server; p
   });
 }
 
+function hello(cluster: string, agentVersion = "0.1.0"): ConnectRequest {
+  return create(ConnectRequestSchema, {
+    payload: { case: "hello", value: { cluster, agentVersion, capabilities: ["promote"], epoch: 3n } },
+  });
+}
+
+function heartbeat(leader: boolean): ConnectRequest {
+  return create(ConnectRequestSchema, { payload: { case: "heartbeat", value: { bufferedEvents: 0, leader } } });
+}
+
 function metadataWith(token?: string): grpc.Metadata {
   const md = new grpc.Metadata();
   if (token) md.set("authorization", `Bearer ${token}`);
@@ -139,21 +150,7 @@ describe("AgentService.Connect over TLS", () => {
   it("exchanges Hello/Welcome and a Command/CommandResult", async () => {
     const stream = client.connect(metadataWith("token-a"));
     const welcome = nextMessage(stream);
-    stream.write({
-      $typeName: "bellwether.v1.ConnectRequest",
-      payload: {
-        case: "hello",
-        value: {
-          $typeName: "bellwether.v1.Hello",
-          cluster: "cluster-a",
-          agentVersion: "0.1.0",
-          capabilities: ["promote"],
-          epoch: 3n,
-          templateVersions: {},
-          policyVersions: {},
-        },
-      },
-    });
+    stream.write(hello("cluster-a"));
     const first = await welcome;
     expect(first.payload.case).toBe("welcome");
     if (first.payload.case !== "welcome") return;
@@ -178,10 +175,7 @@ describe("AgentService.Connect over TLS", () => {
       },
     });
     const ack = nextMessage(stream);
-    stream.write({
-      $typeName: "bellwether.v1.ConnectRequest",
-      payload: { case: "heartbeat", value: { $typeName: "bellwether.v1.Heartbeat", bufferedEvents: 0, leader: true } },
-    });
+    stream.write(heartbeat(true));
     expect((await ack).payload.case).toBe("ack");
     const result = seen.results.find((r) => r.payload.case === "commandResult");
     expect(result?.payload.value).toMatchObject({ id: "cmd-1", outcome: CommandOutcome.APPLIED });
@@ -194,10 +188,7 @@ describe("AgentService.Connect over TLS", () => {
     const before = seen.handlerCalls;
     const stream = client.connect(metadataWith());
     const status = statusOf(stream);
-    stream.write({
-      $typeName: "bellwether.v1.ConnectRequest",
-      payload: { case: "heartbeat", value: { $typeName: "bellwether.v1.Heartbeat", bufferedEvents: 0, leader: false } },
-    });
+    stream.write(heartbeat(false));
     expect((await status).code).toBe(grpc.status.UNAUTHENTICATED);
     const unknown = client.connect(metadataWith("not-a-token"));
     expect((await statusOf(unknown)).code).toBe(grpc.status.UNAUTHENTICATED);
@@ -207,21 +198,7 @@ describe("AgentService.Connect over TLS", () => {
   it("answers PERMISSION_DENIED when a token for cluster A sends a hello for cluster B", async () => {
     const stream = client.connect(metadataWith("token-a"));
     const status = statusOf(stream);
-    stream.write({
-      $typeName: "bellwether.v1.ConnectRequest",
-      payload: {
-        case: "hello",
-        value: {
-          $typeName: "bellwether.v1.Hello",
-          cluster: "cluster-b",
-          agentVersion: "x",
-          capabilities: [],
-          epoch: 1n,
-          templateVersions: {},
-          policyVersions: {},
-        },
-      },
-    });
+    stream.write(hello("cluster-b"));
     const s = await status;
     expect(s.code).toBe(grpc.status.PERMISSION_DENIED);
     expect(s.details).toContain("cluster-b");
@@ -230,42 +207,14 @@ describe("AgentService.Connect over TLS", () => {
   it("closes only the offending stream on an oversized or malformed frame", async () => {
     const healthy = client.connect(metadataWith("token-b"));
     const welcome = nextMessage(healthy);
-    healthy.write({
-      $typeName: "bellwether.v1.ConnectRequest",
-      payload: {
-        case: "hello",
-        value: {
-          $typeName: "bellwether.v1.Hello",
-          cluster: "cluster-b",
-          agentVersion: "x",
-          capabilities: [],
-          epoch: 1n,
-          templateVersions: {},
-          policyVersions: {},
-        },
-      },
-    });
+    healthy.write(hello("cluster-b"));
     expect((await welcome).payload.case).toBe("welcome");
     await nextMessage(healthy); // the command
 
     // Oversized: a hello larger than the server's receive limit.
     const big = client.connect(metadataWith("token-b"));
     const bigStatus = statusOf(big);
-    big.write({
-      $typeName: "bellwether.v1.ConnectRequest",
-      payload: {
-        case: "hello",
-        value: {
-          $typeName: "bellwether.v1.Hello",
-          cluster: "cluster-b",
-          agentVersion: "x".repeat(MAX_MESSAGE_BYTES * 2),
-          capabilities: [],
-          epoch: 1n,
-          templateVersions: {},
-          policyVersions: {},
-        },
-      },
-    });
+    big.write(hello("cluster-b", "x".repeat(MAX_MESSAGE_BYTES * 2)));
     expect((await bigStatus).code).toBe(grpc.status.RESOURCE_EXHAUSTED);
 
     // Malformed: bytes that are not a protobuf ConnectRequest (field 0 / wire type 7).
@@ -295,10 +244,7 @@ describe("AgentService.Connect over TLS", () => {
 
     // The healthy stream still works.
     const ack = nextMessage(healthy);
-    healthy.write({
-      $typeName: "bellwether.v1.ConnectRequest",
-      payload: { case: "heartbeat", value: { $typeName: "bellwether.v1.Heartbeat", bufferedEvents: 0, leader: true } },
-    });
+    healthy.write(heartbeat(true));
     expect((await ack).payload.case).toBe("ack");
     const closed = statusOf(healthy);
     healthy.end();
