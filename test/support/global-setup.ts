@@ -72,7 +72,7 @@ async function fromContainers(infra: Infra): Promise<void> {
     infra.stops.push(() => n.stop());
     infra.natsUrl = `${n.getHost()}:${n.getMappedPort(4222)}`;
   }
-  infra.infra = "testcontainers";
+  infra.infra = infra.infra ? `${infra.infra}+testcontainers` : "testcontainers";
 }
 
 async function fromEmbedded(infra: Infra): Promise<void> {
@@ -112,14 +112,14 @@ async function fromEmbedded(infra: Infra): Promise<void> {
     });
     infra.natsUrl = `127.0.0.1:${port}`;
   }
-  infra.infra = infra.infra === "env" ? "env+embedded" : "embedded";
+  infra.infra = infra.infra ? `${infra.infra}+embedded` : "embedded";
 }
 
 async function provision(): Promise<Infra> {
   const infra: Infra = {
     databaseUrl: process.env.DATABASE_URL ?? "",
     natsUrl: process.env.NATS_URL ?? "",
-    infra: "env",
+    infra: process.env.DATABASE_URL || process.env.NATS_URL ? "env" : "",
     runId: randomUUID(),
     stops: [],
   };
