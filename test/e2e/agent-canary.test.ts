@@ -151,4 +151,27 @@ describe("canary reconciler end to end (emulated cluster, real client)", () => {
     const rss = await w.replicaSets(NS, NAME);
     expect(rss.find((rs) => hashOf(rs) === hashOf(v8.canary))?.spec.replicas).toBe(0);
   });
+
+  it('a user pause holds the rollout (Paused, "manually paused") until resumed', async () => {
+    expect((await w.agent.commands.execute(cmd({ type: "promote-full" }))).outcome).toBe("APPLIED");
+    await w.waitForRollout(
+      NS,
+      NAME,
+      "healthy",
+      (r) => r.status?.phase === "Healthy" && r.status?.stableRS === r.status?.currentPodHash,
+    );
+    expect((await w.agent.commands.execute(cmd({ type: "pause" }))).outcome).toBe("APPLIED");
+    await setImage("registry.example/payments:9.0.0");
+    const held = await w.waitForRollout(
+      NS,
+      NAME,
+      "manually paused",
+      (r) => r.status?.phase === "Paused" && r.status?.message === "manually paused",
+    );
+    // Nothing moves past the first step while paused by the user.
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await w.getRollout(NS, NAME)).status?.currentStepIndex ?? 0).toBe(held.status?.currentStepIndex ?? 0);
+    expect((await w.agent.commands.execute(cmd({ type: "resume" }))).outcome).toBe("APPLIED");
+    await pausedAt(1, "registry.example/payments:9.0.0");
+  });
 });
