@@ -13,6 +13,8 @@ import {
   isFullyPromoted,
   maxTrafficWeight,
   POD_TEMPLATE_HASH_LABEL,
+  type PodTemplateSpec,
+  podTemplatesEqualIgnoringHash,
   type ReplicaSet,
   type Rollout,
   type RolloutStatus,
@@ -21,6 +23,7 @@ import {
   rolloutReplicas,
   validateRollout,
   withPauseCondition,
+  withPodTemplateDefaults,
 } from "@bellwether/core";
 import { guardHolds, pendingStatusOf } from "../commands/decide-command.ts";
 import { mergePatchDiff } from "../commands/merge-patch-diff.ts";
@@ -266,14 +269,24 @@ export class CanaryReconciler {
     const status: RolloutStatus = { ...(rollout.status ?? {}) };
     status.conditions = applyInvalidSpecCondition(rollout, status.conditions, [], nowMs);
     const steps = canarySpec.steps ?? [];
-    const hash = computePodTemplateHash(template, status.collisionCount);
+    const computedHash = computePodTemplateHash(template, status.collisionCount);
     const stepHash = computeStepHash(steps);
     let owned = this.ownedReplicaSets(rollout);
     const maxRevision = owned.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
-    let newRS = owned.find((rs) => rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] === hash);
+    let newRS =
+      owned.find((rs) => rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] === computedHash) ?? adoptable(owned, template);
+    // A ReplicaSet made by another controller (Argo) for this template keeps its own hash: adopt it as is.
+    const hash = newRS?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] ?? computedHash;
 
     // A new pod template (or new steps) restarts the step machine; going back to the stable template is immediate.
     const templateChanged = status.currentPodHash !== hash;
+    // Another controller's step hash (Argo hashes differently) for steps it had observed is not a change of steps:
+    // same template, and the spec generation it observed is the current one.
+    const foreignStepHash =
+      !templateChanged &&
+      status.currentStepHash !== undefined &&
+      status.observedGeneration === String(rollout.metadata.generation ?? 0);
+    if (foreignStepHash) status.currentStepHash = stepHash;
     if (templateChanged || status.currentStepHash !== stepHash) {
       if (templateChanged && status.currentPodHash) {
         deferred.push(
@@ -746,6 +759,15 @@ function argoShape(status: RolloutStatus): void {
   if (status.message === "") delete status.message;
   status.canary ??= {};
   status.blueGreen ??= {};
+}
+
+/** The oldest ReplicaSet already running this template (compared as the API server stores it), if any. */
+function adoptable(owned: ReplicaSet[], template: PodTemplateSpec): ReplicaSet | undefined {
+  const wanted = withPodTemplateDefaults(template);
+  return owned
+    .filter((rs) => rs.spec.template && rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL])
+    .filter((rs) => podTemplatesEqualIgnoringHash(withPodTemplateDefaults(rs.spec.template ?? {}), wanted))
+    .sort((a, b) => Date.parse(a.metadata.creationTimestamp ?? "") - Date.parse(b.metadata.creationTimestamp ?? ""))[0];
 }
 
 function getInvalid(status: RolloutStatus): boolean {

@@ -38,6 +38,7 @@ export { maxSurge, maxUnavailable, resolveFenceposts } from "./fenceposts.ts";
 export { literalIntOrPercent, resolveIntOrPercent } from "./int-or-percent.ts";
 export { kubeTime } from "./kube-time.ts";
 export { parseGoDurationMs, rolloutPauseSeconds } from "./pause-duration.ts";
+export { withPodTemplateDefaults } from "./pod-template-defaults.ts";
 export { computePodTemplateHash, computeStepHash, podTemplatesEqualIgnoringHash } from "./pod-template-hash.ts";
 export {
   availableReplicas,
