@@ -40,6 +40,22 @@ describe("agent runtime against the emulator", () => {
     await inf.stop();
   });
 
+  it("informer: secondary indexes follow adds, updates and deletes", async () => {
+    const inf = new Informer<KubeObject>({ client, ref: builtins.configMaps, namespace: "default" });
+    inf.addIndex("team", (o) => (o.metadata.labels?.team ? [o.metadata.labels.team] : []));
+    await inf.start();
+    await client.create(cmPath, { metadata: { name: "idx-a", labels: { team: "red" } } });
+    await client.create(cmPath, { metadata: { name: "idx-b", labels: { team: "red" } } });
+    await eventually(() => inf.byIndex("team", "red").length === 2, "two red");
+    await client.patch(`${cmPath}/idx-b`, { metadata: { labels: { team: "blue" } } });
+    await eventually(() => inf.byIndex("team", "blue").length === 1, "b moved to blue");
+    expect(inf.byIndex("team", "red").map((o) => o.metadata.name)).toEqual(["idx-a"]);
+    await client.delete(`${cmPath}/idx-a`);
+    await eventually(() => inf.byIndex("team", "red").length === 0, "a gone from the index");
+    expect(() => inf.byIndex("nope", "x")).toThrowError(/no index/);
+    await inf.stop();
+  });
+
   it("informer: relists after its watch falls out of history (410) and reports the changes it missed", async () => {
     const inf = new Informer<KubeObject>({
       client,

@@ -51,6 +51,8 @@ export class Informer<T extends HasMetadata = KubeObject> extends EventEmitter<E
   private readonly opts: Required<Omit<InformerOptions, "namespace" | "labelSelector">> &
     Pick<InformerOptions, "namespace" | "labelSelector">;
   private readonly cache = new Map<string, T>();
+  /** Secondary indexes: name → (index value → object keys), kept in step with the cache. */
+  private readonly indexers = new Map<string, { fn: (o: T) => string[]; byValue: Map<string, Set<string>> }>();
   private resourceVersion = "";
   private stopped = false;
   private stopWatch: (() => void) | undefined;
@@ -109,6 +111,51 @@ export class Informer<T extends HasMetadata = KubeObject> extends EventEmitter<E
 
   get(key: string): T | undefined {
     return this.cache.get(key);
+  }
+
+  /**
+   * Adds a secondary index (e.g. ReplicaSets by owner uid), so lookups do not scan the cache: with ten thousand
+   * Rollouts, a scan per reconcile would be quadratic.
+   */
+  addIndex(name: string, fn: (o: T) => string[]): void {
+    const byValue = new Map<string, Set<string>>();
+    this.indexers.set(name, { fn, byValue });
+    for (const [key, o] of this.cache) this.indexAdd(byValue, fn(o), key);
+  }
+
+  byIndex(name: string, value: string): T[] {
+    const idx = this.indexers.get(name);
+    if (!idx) throw new Error(`no index "${name}"`);
+    const out: T[] = [];
+    for (const key of idx.byValue.get(value) ?? []) {
+      const o = this.cache.get(key);
+      if (o) out.push(o);
+    }
+    return out;
+  }
+
+  private indexAdd(byValue: Map<string, Set<string>>, values: string[], key: string): void {
+    for (const v of values) {
+      let set = byValue.get(v);
+      if (!set) byValue.set(v, (set = new Set()));
+      set.add(key);
+    }
+  }
+
+  private setCached(key: string, o: T | undefined): void {
+    const old = this.cache.get(key);
+    for (const { fn, byValue } of this.indexers.values()) {
+      if (old) {
+        for (const v of fn(old)) {
+          const set = byValue.get(v);
+          set?.delete(key);
+          if (set?.size === 0) byValue.delete(v);
+        }
+      }
+      if (o) this.indexAdd(byValue, fn(o), key);
+    }
+    if (o) this.cache.set(key, o);
+    else this.cache.delete(key);
   }
 
   list(): T[] {
@@ -195,13 +242,13 @@ export class Informer<T extends HasMetadata = KubeObject> extends EventEmitter<E
     this.stats.relists++;
     for (const [key, old] of this.cache) {
       if (!fresh.has(key)) {
-        this.cache.delete(key);
+        this.setCached(key, undefined);
         this.emit("delete", old);
       }
     }
     for (const [key, o] of fresh) {
       const old = this.cache.get(key);
-      this.cache.set(key, o);
+      this.setCached(key, o);
       if (!old) this.emit("add", o);
       else if (old.metadata.resourceVersion !== o.metadata.resourceVersion) this.emit("update", old, o);
     }
@@ -237,11 +284,11 @@ export class Informer<T extends HasMetadata = KubeObject> extends EventEmitter<E
         const key = objectKey(o);
         const old = this.cache.get(key);
         if (ev.type === "DELETED") {
-          this.cache.delete(key);
+          this.setCached(key, undefined);
           this.emit("delete", old ?? o);
           return;
         }
-        this.cache.set(key, o);
+        this.setCached(key, o);
         if (old) this.emit("update", old, o);
         else this.emit("add", o);
       };

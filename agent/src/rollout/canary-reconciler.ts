@@ -46,6 +46,7 @@ import {
 import { stepDescription } from "./step-description.ts";
 import type { TrafficRouter } from "./traffic-router.ts";
 
+const OWNER_INDEX = "controller-owner-uid";
 export const MANAGED_BY_ANNOTATION = "argo-rollouts.argoproj.io/managed-by-rollouts";
 export const INSTANCE_ID_LABEL = "argo-rollouts.argoproj.io/controller-instance-id";
 
@@ -103,6 +104,9 @@ export class CanaryReconciler {
   constructor(deps: CanaryReconcilerDeps) {
     this.d = deps;
     this.now = deps.now ?? Date.now;
+    deps.replicaSets.addIndex(OWNER_INDEX, (rs) =>
+      (rs.metadata.ownerReferences ?? []).filter((o) => o.controller).map((o) => o.uid),
+    );
   }
 
   /** Whether this controller instance handles the Rollout (instance-id sharding). */
@@ -214,7 +218,7 @@ export class CanaryReconciler {
   private ownedReplicaSets(rollout: Rollout): ReplicaSet[] {
     const uid = rollout.metadata.uid;
     return this.d.replicaSets
-      .list()
+      .byIndex(OWNER_INDEX, uid ?? "")
       .map((rs) => this.freshest(rs))
       .filter(
         (rs) =>
