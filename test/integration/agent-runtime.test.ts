@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { type KubeSim, startKubeSim } from "@bellwether/kube-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Informer } from "../../agent/src/kube/informer.ts";
@@ -38,6 +39,15 @@ describe("agent runtime against the emulator", () => {
     expect(seen).toEqual(["add:before", "add:web", "update:web", "delete:web"]);
     expect(inf.get("default/web")).toBeUndefined();
     await inf.stop();
+  });
+
+  it("client: reuses connections instead of opening one per request", async () => {
+    const fds = () => readdirSync("/proc/self/fd").length;
+    await client.get(cmPath);
+    const before = fds();
+    for (let i = 0; i < 300; i++) await client.get(cmPath);
+    // Both ends live in this process; a socket per request would add hundreds of descriptors.
+    expect(fds() - before).toBeLessThan(20);
   });
 
   it("informer: secondary indexes follow adds, updates and deletes", async () => {

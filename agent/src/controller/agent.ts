@@ -38,6 +38,8 @@ export interface AgentOptions {
   logger?: Logger;
   version?: string;
   routerFor?: (rollout: Rollout) => TrafficRouter | undefined;
+  /** Observes every successful reconcile: handler time and time the key waited in the queue (benchmarks). */
+  onReconciled?: (key: string, handlerMs: number, waitedMs: number) => void;
   /** Called when leadership is lost; the binary exits so it restarts clean (as client-go controllers do). */
   onLostLeadership?: () => void;
 }
@@ -180,6 +182,7 @@ export class Agent {
       workers: this.o.workers ?? 4,
       reconcile: (key) => reconciler.reconcile(key),
       observer: {
+        onReconciled: (key, handlerMs, waitedMs) => this.o.onReconciled?.(key, handlerMs, waitedMs),
         onError: (key, err, retryInMs, retries) =>
           this.logger.warn(
             { rollout: key, err: err instanceof Error ? err.message : String(err), retryInMs, retries },

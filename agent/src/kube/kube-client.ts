@@ -37,6 +37,7 @@ type Query = Record<string, string | number | boolean | undefined>;
 export class KubeClient {
   readonly config: KubeConfig;
   private readonly options: KubeClientOptions;
+  private dispatcher: ReturnType<RequestContext["getDispatcher"]>;
 
   constructor(config: KubeConfig, options: KubeClientOptions = {}) {
     this.config = config;
@@ -58,7 +59,11 @@ export class KubeClient {
   ): Promise<T> {
     const url = this.url(path, init.query);
     const ctx = new RequestContext(url.toString(), HttpMethod[method]);
+    // Authentication is applied per request (tokens from exec plugins rotate), but client-node builds a new
+    // connection pool for every request context; reusing the first one keeps connections alive and reused
+    // instead of leaving one open socket behind per request.
     await this.config.applySecurityAuthentication(ctx);
+    this.dispatcher ??= ctx.getDispatcher();
     const headers: Record<string, string> = { ...ctx.getHeaders(), accept: "application/json" };
     if (init.body !== undefined) headers["content-type"] = init.contentType ?? "application/json";
     const started = performance.now();
@@ -68,7 +73,7 @@ export class KubeClient {
         method,
         headers,
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
-        dispatcher: ctx.getDispatcher(),
+        dispatcher: this.dispatcher,
       });
       statusCode = res.status;
       const text = await res.text();
