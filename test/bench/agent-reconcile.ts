@@ -40,6 +40,7 @@ export async function run(): Promise<BenchResult[]> {
   const client = new KubeClient(sim.kubeConfig("bench-1"));
   await installCrds(client);
   const handler: number[] = [];
+  const state = new Map<string, boolean>();
   let requests = 0;
   const agent = new Agent({
     kubeConfig: sim.kubeConfig("bench-1"),
@@ -48,6 +49,11 @@ export async function run(): Promise<BenchResult[]> {
     onReconciled: (_k, ms) => handler.push(ms),
   });
   agent.metrics.k8sRequests.reset();
+  agent.onRound(({ rollout, status }) => {
+    const image = rollout.spec.template?.spec?.containers?.[0]?.image ?? "";
+    const healthy = status.phase === "Healthy" && status.stableRS === status.currentPodHash;
+    state.set(`${rollout.metadata.name}|${image}`, healthy);
+  });
   await agent.start();
   await agent.ready();
   const rollouts = argoKinds().rollouts;
@@ -66,20 +72,16 @@ export async function run(): Promise<BenchResult[]> {
       strategy: { canary: { steps: [{ setWeight: 50 }, { setWeight: 100 }] } },
     },
   });
+  // Progress comes from the agent's own rounds (listing 10k objects every poll would load the shared thread).
   const allHealthy = async (image: string, timeoutMs: number): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const list = await client.get<{ items: Rollout[] }>(resourcePath(rollouts, "default"));
-      const done = list.items.filter(
-        (r) =>
-          r.status?.phase === "Healthy" &&
-          r.status.stableRS === r.status.currentPodHash &&
-          r.spec.template?.spec?.containers?.[0]?.image === image,
-      ).length;
+      let done = 0;
+      for (const name of names) if (state.get(`${name}|${image}`)) done++;
       process.stderr.write(`\r  ${done}/${n} healthy on ${image}   `);
       if (done === n) break;
       if (Date.now() > deadline) throw new Error(`only ${done}/${n} healthy after ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, 1000));
     }
     process.stderr.write("\n");
   };

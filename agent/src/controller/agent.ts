@@ -142,7 +142,7 @@ export class Agent {
   /** Resolves once this agent leads and its caches are synced. */
   async ready(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (!this.running || !this.running.rollouts.synced || !this.running.replicaSets.synced) {
+    while (!this.running?.rollouts.synced || !this.running.replicaSets.synced) {
       if (Date.now() > deadline) throw new Error("agent did not become ready in time");
       await this.starting;
       await new Promise((r) => setTimeout(r, 20));

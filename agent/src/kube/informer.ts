@@ -136,9 +136,9 @@ export class Informer<T extends HasMetadata = KubeObject> extends EventEmitter<E
 
   private indexAdd(byValue: Map<string, Set<string>>, values: string[], key: string): void {
     for (const v of values) {
-      let set = byValue.get(v);
-      if (!set) byValue.set(v, (set = new Set()));
-      set.add(key);
+      const set = byValue.get(v);
+      if (set) set.add(key);
+      else byValue.set(v, new Set([key]));
     }
   }
 

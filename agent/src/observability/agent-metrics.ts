@@ -95,6 +95,8 @@ export class AgentMetrics {
     registers: [this.registry],
   });
 
+  private readonly lastLabels = new Map<string, { strategy: string; trafficRouter: string; phase: string }>();
+
   constructor(version: string) {
     this.controllerInfo.set({ version }, 1);
   }
@@ -121,6 +123,11 @@ export class AgentMetrics {
     updated: number;
   }): void {
     this.forgetRollout(r.namespace, r.name);
+    this.lastLabels.set(`${r.namespace}/${r.name}`, {
+      strategy: r.strategy,
+      trafficRouter: r.trafficRouter,
+      phase: r.phase,
+    });
     const id = { namespace: r.namespace, name: r.name };
     this.rolloutInfo.set({ ...id, strategy: r.strategy, traffic_router: r.trafficRouter, phase: r.phase }, 1);
     for (const phase of ["Healthy", "Progressing", "Paused", "Degraded"]) {
@@ -134,15 +141,24 @@ export class AgentMetrics {
 
   forgetRollout(namespace: string, name: string): void {
     const id = { namespace, name };
+    const key = `${namespace}/${name}`;
+    // Remove exactly the series last written for this rollout: scanning every series would make each reconcile
+    // cost O(rollouts).
+    const last = this.lastLabels.get(key);
+    if (last) {
+      this.rolloutInfo.remove({
+        ...id,
+        strategy: last.strategy,
+        traffic_router: last.trafficRouter,
+        phase: last.phase,
+      });
+      for (const phase of ["Healthy", "Progressing", "Paused", "Degraded"]) {
+        this.rolloutPhase.remove({ ...id, strategy: last.strategy, phase });
+      }
+      this.lastLabels.delete(key);
+    }
     for (const g of [this.replicasDesired, this.replicasAvailable, this.replicasUnavailable, this.replicasUpdated]) {
       g.remove(id);
-    }
-    // These gauges carry phase/strategy labels too; prom-client removes only exact label sets, so find them.
-    for (const g of [this.rolloutInfo, this.rolloutPhase] as Gauge<string>[]) {
-      const hashMap = (g as unknown as { hashMap: Record<string, { labels: Record<string, string> }> }).hashMap;
-      for (const entry of Object.values(hashMap ?? {})) {
-        if (entry.labels.namespace === namespace && entry.labels.name === name) g.remove(entry.labels);
-      }
     }
   }
 }

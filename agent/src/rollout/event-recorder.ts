@@ -105,7 +105,7 @@ export class EventRecorder {
     const previous = this.last.get(key);
     const signature = `${type}|${reason}|${message}`;
     try {
-      if (previous && previous.name.startsWith(`${object.name}.`) && this.lastSignature.get(key) === signature) {
+      if (previous?.name.startsWith(`${object.name}.`) && this.lastSignature.get(key) === signature) {
         previous.count++;
         await this.client.patch(`${path}/${previous.name}`, { count: previous.count, lastTimestamp: at }, "merge");
         return;
