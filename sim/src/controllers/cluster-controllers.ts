@@ -26,6 +26,7 @@ export class ClusterControllers {
   readonly #endpoints: EndpointsController;
   readonly #unsubscribe: () => void;
   #stopped = false;
+  readonly #orphanPods = new Map<string, Set<string>>();
 
   constructor(cluster: KubeCluster) {
     this.cluster = cluster;
@@ -39,6 +40,7 @@ export class ClusterControllers {
       readySinceMs: new Map(),
       startedAtMs: new Map(),
       createdSeq: new Map(),
+      orphanPods: this.#orphanPods,
       nextPodIp: () => {
         const n = ++ipCounter;
         // 10.244.0.0/14 as kind and kubeadm clusters use; skipping .0 keeps every address a host address.
@@ -99,12 +101,32 @@ export class ClusterControllers {
     }
   }
 
+  #trackOrphan(ev: ChangeEvent): void {
+    const o = ev.object;
+    const ns = o.metadata.namespace ?? "";
+    const uid = o.metadata.uid ?? "";
+    const orphans = this.#orphanPods;
+    const orphan = ev.type !== "DELETED" && !controllerRef(o) && !o.metadata.deletionTimestamp;
+    let set = orphans.get(ns);
+    if (orphan) {
+      if (!set) {
+        set = new Set();
+        orphans.set(ns, set);
+      }
+      set.add(uid);
+    } else if (set) {
+      set.delete(uid);
+      if (set.size === 0) orphans.delete(ns);
+    }
+  }
+
   #route(ev: ChangeEvent): void {
     const o = ev.object;
     const ns = o.metadata.namespace ?? "";
     const name = o.metadata.name ?? "";
     switch (ev.groupResource) {
       case GR.pods: {
+        this.#trackOrphan(ev);
         if (ev.type === "DELETED") this.#pods.forget(o.metadata.uid ?? "");
         else this.#queue.add(key("pod", ns, name));
         const owner = controllerRef(o);

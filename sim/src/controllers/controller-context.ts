@@ -31,6 +31,11 @@ export interface ControllerContext {
   readonly startedAtMs: Map<string, number>;
   /** Pod uid → creation order, to break creation-time ties when choosing pods to delete. */
   readonly createdSeq: Map<string, number>;
+  /**
+   * Namespace → uids of pods without a controller: the only candidates for adoption. Kept from the change feed so a
+   * ReplicaSet reconcile never scans every pod of its namespace (that would be quadratic at thousands of pods).
+   */
+  readonly orphanPods: Map<string, Set<string>>;
   nextPodIp(): string;
   nextSeq(): number;
 }

@@ -142,7 +142,9 @@ export class ReplicaSetController {
       else delete next.metadata.ownerReferences;
       this.#writePod(podsKind, pod, next);
     }
-    for (const pod of ctx.cluster.store.list(GR.pods, rs.metadata.namespace ?? "")) {
+    for (const orphanUid of [...(ctx.orphanPods.get(rs.metadata.namespace ?? "") ?? [])]) {
+      const pod = ctx.cluster.store.getByUid(orphanUid);
+      if (!pod || pod.kind !== "Pod") continue;
       if (pod.metadata.deletionTimestamp || controllerRef(pod) || !isPodActive(pod)) continue;
       if (!selector.matches(pod.metadata.labels)) continue;
       const next = cloneJson(pod);
