@@ -16,6 +16,13 @@ export { atDesiredReplicaCountsForCanary, canaryProgressThreshold } from "./at-d
 export type { CanaryStableCounts } from "./basic-canary-counts.ts";
 export { approximateWeightedCounts, calculateReplicaCountsForBasicCanary } from "./basic-canary-counts.ts";
 export { blueGreenPreviewCheckpoint, calculateNewReplicasForBlueGreen } from "./blue-green-counts.ts";
+export type { BlueGreenPauseDecision, BlueGreenPauseInput } from "./blue-green-pause.ts";
+export {
+  completedBlueGreenPause,
+  decideBlueGreenPause,
+  needsBlueGreenControllerPause,
+  scaleUpPreviewCheckpoint,
+} from "./blue-green-pause.ts";
 export { calculateReplicaCountsForCanary } from "./canary-replica-counts.ts";
 export type { CanaryStepObservation, CanaryStepOutcome, RunPhase } from "./canary-step-machine.ts";
 export { advanceCanaryStep, evaluateCanaryStep } from "./canary-step-machine.ts";
@@ -56,6 +63,7 @@ export {
   REVISION_ANNOTATION,
   replicaSetRevision,
 } from "./replica-set-roles.ts";
+export { isReplicaSetSaturated, readyForBlueGreenPause } from "./replica-set-saturation.ts";
 export type { RolloutPatch } from "./rollout-commands.ts";
 export {
   abortPatch,
@@ -88,6 +96,14 @@ export {
 export type { PhaseAndMessage } from "./rollout-phase.ts";
 export { calculateRolloutPhase, observedRolloutPhase } from "./rollout-phase.ts";
 export { RolloutSpecError } from "./rollout-spec-error.ts";
+export {
+  blueGreenScaleDownDelaySeconds,
+  hasScaleDownDeadline,
+  SCALE_DOWN_DEADLINE_ANNOTATION,
+  scaleDownDeadline,
+  scaleDownDeadlineRemainingMs,
+  scaleDownDelayRevisionLimit,
+} from "./scale-down-deadline.ts";
 export { canonicalJson, stableHash } from "./stable-hash.ts";
 export {
   applyMinPodsPerReplicaSet,
