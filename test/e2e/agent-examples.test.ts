@@ -26,6 +26,37 @@ function kindPath(doc: { kind: string; metadata: { namespace?: string } }): stri
   throw new Error(`examples hold only Services and Rollouts, found ${doc.kind}`);
 }
 
+/** The conditions Argo leaves on a healthy Rollout (Paused turned False after a promote or pause step). */
+function expectArgoHealthyConditions(r: Rollout, hash: string, wentThroughPauses: boolean): void {
+  const s = r.status!;
+  const byType = Object.fromEntries((s.conditions ?? []).map((c: KubeCondition) => [c.type, c]));
+  // After pauses Argo keeps the Paused condition, turned False with reason RolloutResumed.
+  expect(Object.keys(byType).sort()).toEqual(
+    wentThroughPauses
+      ? ["Available", "Completed", "Healthy", "Paused", "Progressing"]
+      : ["Available", "Completed", "Healthy", "Progressing"],
+  );
+  if (wentThroughPauses) {
+    expect(byType.Paused).toMatchObject({ status: "False", reason: "RolloutResumed", message: "Rollout is resumed" });
+  }
+  expect(byType.Available).toMatchObject({
+    status: "True",
+    reason: "AvailableReason",
+    message: "Rollout has minimum availability",
+  });
+  expect(byType.Healthy).toMatchObject({ status: "True", reason: "RolloutHealthy", message: "Rollout is healthy" });
+  expect(byType.Completed).toMatchObject({ status: "True", reason: "RolloutCompleted" });
+  expect(byType.Progressing).toMatchObject({
+    status: "True",
+    reason: "NewReplicaSetAvailable",
+    message: `ReplicaSet "${r.metadata.name}-${hash}" has successfully progressed.`,
+  });
+  for (const c of s.conditions ?? []) {
+    expect(c.lastTransitionTime).toMatch(TIME);
+    expect(c.lastUpdateTime).toMatch(TIME);
+  }
+}
+
 /** The status Argo's controller writes for a fully promoted, healthy canary Rollout. */
 function expectArgoHealthyStatus(r: Rollout, generation: number, wentThroughPauses: boolean): void {
   const s = r.status!;
@@ -66,32 +97,56 @@ function expectArgoHealthyStatus(r: Rollout, generation: number, wentThroughPaus
     currentStepIndex: steps.length,
   });
   expect(hash).toMatch(/^[a-z0-9]{8,10}$/);
-  const byType = Object.fromEntries((s.conditions ?? []).map((c: KubeCondition) => [c.type, c]));
-  // After pauses Argo keeps the Paused condition, turned False with reason RolloutResumed.
-  expect(Object.keys(byType).sort()).toEqual(
-    wentThroughPauses
-      ? ["Available", "Completed", "Healthy", "Paused", "Progressing"]
-      : ["Available", "Completed", "Healthy", "Progressing"],
+  expectArgoHealthyConditions(r, hash, wentThroughPauses);
+}
+
+/** The status Argo's controller writes for a fully promoted, healthy blue-green Rollout (old pods gone). */
+function expectArgoHealthyBlueGreenStatus(r: Rollout, generation: number, wentThroughPause: boolean): void {
+  const s = r.status!;
+  const replicas = r.spec.replicas ?? 1;
+  const hash = s.currentPodHash!;
+  const preview = r.spec.strategy?.blueGreen?.previewService;
+  expect(Object.keys(s).sort()).toEqual(
+    [
+      "HPAReplicas",
+      "availableReplicas",
+      "blueGreen",
+      "canary",
+      "conditions",
+      "currentPodHash",
+      "observedGeneration",
+      "phase",
+      "readyReplicas",
+      "replicas",
+      "selector",
+      "stableRS",
+      "updatedReplicas",
+    ].sort(),
   );
-  if (wentThroughPauses) {
-    expect(byType.Paused).toMatchObject({ status: "False", reason: "RolloutResumed", message: "Rollout is resumed" });
-  }
-  expect(byType.Available).toMatchObject({
-    status: "True",
-    reason: "AvailableReason",
-    message: "Rollout has minimum availability",
-  });
-  expect(byType.Healthy).toMatchObject({ status: "True", reason: "RolloutHealthy", message: "Rollout is healthy" });
-  expect(byType.Completed).toMatchObject({ status: "True", reason: "RolloutCompleted" });
-  expect(byType.Progressing).toMatchObject({
-    status: "True",
-    reason: "NewReplicaSetAvailable",
-    message: `ReplicaSet "${r.metadata.name}-${hash}" has successfully progressed.`,
-  });
-  for (const c of s.conditions ?? []) {
-    expect(c.lastTransitionTime).toMatch(TIME);
-    expect(c.lastUpdateTime).toMatch(TIME);
-  }
+  expect(s).toEqual(
+    expect.objectContaining({
+      HPAReplicas: replicas,
+      availableReplicas: replicas,
+      readyReplicas: replicas,
+      replicas,
+      updatedReplicas: replicas,
+      blueGreen: preview ? { activeSelector: hash, previewSelector: hash } : { activeSelector: hash },
+      canary: {},
+      observedGeneration: String(generation),
+      phase: "Healthy",
+      // Argo reports the active ReplicaSet's selector, hash included.
+      selector: `app=${r.metadata.name},rollouts-pod-template-hash=${hash}`,
+      stableRS: hash,
+    }),
+  );
+  expect(hash).toMatch(/^[a-z0-9]{8,10}$/);
+  expectArgoHealthyConditions(r, hash, wentThroughPause);
+}
+
+/** A healthy status once the old ReplicaSet's pods are gone (blue-green keeps them for its scale-down delay). */
+function settled(r: Rollout): boolean {
+  const s = r.status ?? {};
+  return s.phase === "Healthy" && s.replicas === (r.spec.replicas ?? 1) && s.stableRS === s.currentPodHash;
 }
 
 describe("example manifests run to Healthy and through an update, with Argo's status and Events", () => {
@@ -118,8 +173,10 @@ describe("example manifests run to Healthy and through an update, with Argo's st
       const rolloutDoc = docs.find((d) => d.kind === "Rollout")!;
       const ns = rolloutDoc.metadata.namespace ?? "default";
       const name = rolloutDoc.metadata.name;
-      const first = await w.waitForRollout(ns, name, "initial deploy healthy", (r) => r.status?.phase === "Healthy");
-      expectArgoHealthyStatus(first, 1, false);
+      const first = await w.waitForRollout(ns, name, "initial deploy healthy", settled);
+      const blueGreen = first.spec.strategy?.blueGreen;
+      if (blueGreen) expectArgoHealthyBlueGreenStatus(first, 1, false);
+      else expectArgoHealthyStatus(first, 1, false);
       const firstHash = first.status!.currentPodHash!;
 
       // Services named by the strategy are pinned to the stable hash.
@@ -138,39 +195,47 @@ describe("example manifests run to Healthy and through an update, with Argo's st
         spec: { template: { spec: { containers: [{ ...container, image: `${container.image}-next` }] } } },
       });
       const steps = first.spec.strategy?.canary?.steps ?? [];
+      const manualGates = blueGreen
+        ? blueGreen.autoPromotionEnabled === false
+          ? 1
+          : 0
+        : steps.filter((st) => st.pause && st.pause.duration === undefined).length;
       let promotes = 0;
       const done = await w.waitForRollout(
         ns,
         name,
-        "update healthy",
+        "update healthy, old pods gone",
         async (r) => {
           const s = r.status ?? {};
-          const indefinite =
-            steps[s.currentStepIndex ?? 0]?.pause && steps[s.currentStepIndex ?? 0]?.pause?.duration === undefined;
+          const indefinite = blueGreen
+            ? (s.pauseConditions ?? []).some((p) => p.reason === "BlueGreenPause")
+            : steps[s.currentStepIndex ?? 0]?.pause && steps[s.currentStepIndex ?? 0]?.pause?.duration === undefined;
           if (indefinite && s.currentPodHash !== firstHash && (s.pauseConditions ?? []).length > 0) {
             const outcome = await w.agent.commands.execute({
-              id: `promote-${name}-${s.currentStepIndex}`,
+              id: `promote-${name}-${s.currentStepIndex ?? "bg"}`,
               namespace: ns,
               name,
               action: {
                 type: "promote",
-                expectStepIndex: s.currentStepIndex ?? 0,
+                ...(blueGreen ? {} : { expectStepIndex: s.currentStepIndex ?? 0 }),
                 expectPodHash: s.currentPodHash ?? "",
               },
               actor: "test",
             });
             if (outcome.outcome === "APPLIED" && !outcome.duplicate) promotes++;
           }
-          return s.phase === "Healthy" && s.currentPodHash !== firstHash && s.stableRS === s.currentPodHash;
+          return s.currentPodHash !== firstHash && settled(r);
         },
         60_000,
       );
-      expectArgoHealthyStatus(
-        done,
-        2,
-        steps.some((st) => st.pause),
-      );
-      expect(promotes).toBe(steps.filter((st) => st.pause && st.pause.duration === undefined).length);
+      if (blueGreen) expectArgoHealthyBlueGreenStatus(done, 2, manualGates > 0);
+      else
+        expectArgoHealthyStatus(
+          done,
+          2,
+          steps.some((st) => st.pause),
+        );
+      expect(promotes).toBe(manualGates);
       const secondHash = done.status!.currentPodHash!;
       for (const svc of docs.filter((d) => d.kind === "Service")) {
         const live = await w.client.get<{ spec: { selector: Record<string, string> } }>(
@@ -197,32 +262,73 @@ describe("example manifests run to Healthy and through an update, with Argo's st
       );
       expect(messages).toContain("RolloutUpdated: Rollout updated to revision 2");
       expect(messages).toContain(`NewReplicaSetCreated: Created ReplicaSet ${rsName(secondHash)} (revision 2)`);
-      expect(messages).toContain(
-        `ScalingReplicaSet: Scaled down ReplicaSet ${rsName(firstHash)} (revision 1) from 1 to 0`,
-      );
       expect(
         messages
           .filter((m) => m.startsWith("ScalingReplicaSet: Scaled up ReplicaSet") && m.includes(rsName(secondHash)))
           .at(-1),
       ).toMatch(new RegExp(`to ${replicas}$`));
-      const stepMessages = messages.filter((m) => m.startsWith("RolloutStepCompleted"));
-      expect(stepMessages).toEqual(
-        steps.map((st, i) => {
-          const what =
-            st.setWeight !== undefined
-              ? `setWeight: ${st.setWeight}`
-              : st.pause?.duration === undefined
-                ? "pause"
-                : `pause: ${typeof st.pause.duration === "number" ? `${st.pause.duration}s` : st.pause.duration}`;
-          return `RolloutStepCompleted: Rollout step ${i + 1}/${steps.length} completed (${what})`;
-        }),
-      );
-      expect(messages.filter((m) => m === "RolloutPaused: Rollout is paused (CanaryPauseStep)")).toHaveLength(
-        steps.filter((st) => st.pause).length,
-      );
-      expect(messages.at(-1)).toBe(
-        `RolloutCompleted: Rollout completed update to revision 2 (${secondHash}): Completed all ${steps.length} canary steps`,
-      );
+      // Every Service switch is reported once, first onto the initial hash, then onto the new one.
+      for (const svc of docs.filter((d) => d.kind === "Service")) {
+        const switches = messages.filter((m) =>
+          m.startsWith(`SwitchService: Switched selector for service '${svc.metadata.name}'`),
+        );
+        expect(switches).toEqual([
+          `SwitchService: Switched selector for service '${svc.metadata.name}' from '' to '${firstHash}'`,
+          `SwitchService: Switched selector for service '${svc.metadata.name}' from '${firstHash}' to '${secondHash}'`,
+        ]);
+      }
+      const transitions = messages.filter((m) => !m.startsWith("SwitchService") && !m.startsWith("ScalingReplicaSet"));
+      if (blueGreen) {
+        const preview = blueGreen.previewReplicaCount;
+        expect(messages).toContain(
+          `ScalingReplicaSet: Scaled up ReplicaSet ${rsName(firstHash)} (revision 1) from 0 to ${replicas}`,
+        );
+        // The preview first runs at previewReplicaCount, and only grows after the promote.
+        if (preview !== undefined) {
+          expect(messages).toContain(
+            `ScalingReplicaSet: Scaled up ReplicaSet ${rsName(secondHash)} (revision 2) from 0 to ${preview}`,
+          );
+        }
+        expect(messages.filter((m) => m === "RolloutPaused: Rollout is paused (BlueGreenPause)")).toHaveLength(
+          manualGates,
+        );
+        expect(messages.filter((m) => m.startsWith("RolloutStepCompleted"))).toEqual([]);
+        expect(transitions.at(-1)).toBe(
+          `RolloutCompleted: Rollout completed update to revision 2 (${secondHash}): Completed blue-green update`,
+        );
+        // The old pods go only after the active Service left them, and last.
+        const activeSwitch = messages.indexOf(
+          `SwitchService: Switched selector for service '${blueGreen.activeService}' from '${firstHash}' to '${secondHash}'`,
+        );
+        const scaleDown = messages.indexOf(
+          `ScalingReplicaSet: Scaled down ReplicaSet ${rsName(firstHash)} (revision 1) from ${replicas} to 0`,
+        );
+        expect(activeSwitch).toBeGreaterThan(0);
+        expect(scaleDown).toBeGreaterThan(activeSwitch);
+        expect(messages.at(-1)).toBe(messages[scaleDown]);
+      } else {
+        expect(messages).toContain(
+          `ScalingReplicaSet: Scaled down ReplicaSet ${rsName(firstHash)} (revision 1) from 1 to 0`,
+        );
+        const stepMessages = messages.filter((m) => m.startsWith("RolloutStepCompleted"));
+        expect(stepMessages).toEqual(
+          steps.map((st, i) => {
+            const what =
+              st.setWeight !== undefined
+                ? `setWeight: ${st.setWeight}`
+                : st.pause?.duration === undefined
+                  ? "pause"
+                  : `pause: ${typeof st.pause.duration === "number" ? `${st.pause.duration}s` : st.pause.duration}`;
+            return `RolloutStepCompleted: Rollout step ${i + 1}/${steps.length} completed (${what})`;
+          }),
+        );
+        expect(messages.filter((m) => m === "RolloutPaused: Rollout is paused (CanaryPauseStep)")).toHaveLength(
+          steps.filter((st) => st.pause).length,
+        );
+        expect(transitions.at(-1)).toBe(
+          `RolloutCompleted: Rollout completed update to revision 2 (${secondHash}): Completed all ${steps.length} canary steps`,
+        );
+      }
       expect(events.every((e) => e.count === 1)).toBe(true);
     },
     90_000,

@@ -9,8 +9,9 @@ import { argoKinds, builtins } from "../kube/resource-ref.ts";
 import { AgentMetrics } from "../observability/agent-metrics.ts";
 import { type HealthReport, HealthServer } from "../observability/health-server.ts";
 import { createLogger, type Logger } from "../observability/logger.ts";
-import { CanaryReconciler, type CanaryRound } from "../rollout/canary-reconciler.ts";
 import { EventRecorder, type RecordedEvent } from "../rollout/event-recorder.ts";
+import { RolloutReconciler } from "../rollout/rollout-reconciler.ts";
+import type { RolloutRound } from "../rollout/strategy-reconciler.ts";
 import type { TrafficRouter } from "../rollout/traffic-router.ts";
 import { LeaderElection } from "../runtime/leader-election.ts";
 import { ReconcileLoop } from "../runtime/reconcile-loop.ts";
@@ -46,7 +47,7 @@ export interface AgentOptions {
 
 /**
  * The per-cluster agent: an Argo-Rollouts-compatible controller. It campaigns for the cluster's lease; while it
- * leads, informers feed a keyed work queue that N workers drain through the canary reconciler.
+ * leads, informers feed a keyed work queue that N workers drain through the Rollout reconciler (canary or blue-green).
  */
 export class Agent {
   readonly metrics: AgentMetrics;
@@ -63,10 +64,10 @@ export class Agent {
         rollouts: Informer<Rollout>;
         replicaSets: Informer<ReplicaSet>;
         loop: ReconcileLoop<string>;
-        reconciler: CanaryReconciler;
+        reconciler: RolloutReconciler;
       }
     | undefined;
-  private readonly roundListeners: Array<(r: CanaryRound) => void> = [];
+  private readonly roundListeners: Array<(r: RolloutRound) => void> = [];
   private starting: Promise<void> | undefined;
   epoch = 0;
   metricsPort: number | undefined;
@@ -112,7 +113,7 @@ export class Agent {
   }
 
   /** Observe every reconcile round (status as written). */
-  onRound(listener: (r: CanaryRound) => void): void {
+  onRound(listener: (r: RolloutRound) => void): void {
     this.roundListeners.push(listener);
     this.running?.reconciler.rounds.push(listener);
   }
@@ -166,7 +167,7 @@ export class Agent {
     const ns = this.o.namespace ? { namespace: this.o.namespace } : {};
     const rollouts = new Informer<Rollout>({ client: this.client, ref: this.kinds.rollouts, ...ns, ...relist });
     const replicaSets = new Informer<ReplicaSet>({ client: this.client, ref: builtins.replicaSets, ...ns, ...relist });
-    const reconciler = new CanaryReconciler({
+    const reconciler = new RolloutReconciler({
       client: this.client,
       rolloutKind: this.kinds.rollouts,
       rollouts,
