@@ -94,7 +94,7 @@ describe("decideCommand", () => {
       pendingStatusOf({
         metadata: { name: "x", annotations: d.write.metadata.annotations as Record<string, string> },
       } as Rollout)?.status,
-    ).toMatchObject({ abort: true, abortedAt: "2026-11-22T10:00:00.000Z", currentStepIndex: 0 });
+    ).toMatchObject({ abort: true, abortedAt: "2026-11-22T10:00:00Z", currentStepIndex: 0 });
     expect(decideCommand(rollout({ abort: true }), cmd({ type: "abort" }), NOW)).toMatchObject({
       outcome: { outcome: "REJECTED", reason: "already aborted" },
     });
@@ -177,5 +177,64 @@ describe("decideCommand", () => {
     expect(guardHolds(r, pending.guard)).toBe(true);
     expect(guardHolds(rollout({ pauseConditions: null }), pending.guard)).toBe(false);
     expect(guardHolds(rollout({ currentStepIndex: 2 }), pending.guard)).toBe(false);
+  });
+
+  describe("blue-green", () => {
+    const bg = (status: Partial<Rollout["status"]>, paused = false): Rollout => {
+      const r = rollout();
+      return {
+        ...r,
+        spec: { ...r.spec, paused, strategy: { blueGreen: { activeService: "web", autoPromotionEnabled: false } } },
+        status: { currentPodHash: "abc", stableRS: "old", blueGreen: { activeSelector: "old" }, ...status },
+      } as Rollout;
+    };
+    const bluegreenPause = [{ reason: "BlueGreenPause", startTime: "2026-11-22T09:59:00Z" }];
+
+    it("promote ends the BlueGreenPause (guarded on the pod hash), with no step to move", () => {
+      const d = written(bg({ pauseConditions: bluegreenPause }), cmd({ type: "promote", expectPodHash: "abc" }));
+      const pending = JSON.parse(d.write.metadata.annotations[PENDING_STATUS_ANNOTATION]!);
+      expect(pending.status).toEqual({ pauseConditions: null });
+      expect(pending.guard).toMatchObject({ currentStepIndex: null, currentPodHash: "abc", pauseConditions: 1 });
+    });
+
+    it("promote with nothing paused is rejected rather than reported as applied", () => {
+      expect(decideCommand(bg({}), cmd({ type: "promote" }), NOW)).toMatchObject({
+        kind: "answer",
+        outcome: { outcome: "REJECTED", reason: "not paused: nothing to promote" },
+      });
+      // A user pause is still lifted by promote.
+      expect(written(bg({}, true), cmd({ type: "promote" })).write.spec).toEqual({ paused: false });
+    });
+
+    it("promote for a superseded preview is stale", () => {
+      const d = decideCommand(
+        bg({ pauseConditions: bluegreenPause }),
+        cmd({ type: "promote", expectPodHash: "xyz" }),
+        NOW,
+      );
+      expect(d).toMatchObject({
+        kind: "answer",
+        outcome: { outcome: "REJECTED", reason: "stale: pod hash is abc, expected xyz" },
+      });
+    });
+
+    it("promote-full and abort carry no step index", () => {
+      const full = JSON.parse(
+        written(bg({ pauseConditions: bluegreenPause }), cmd({ type: "promote-full" })).write.metadata.annotations[
+          PENDING_STATUS_ANNOTATION
+        ]!,
+      );
+      expect(full.status).toEqual({ promoteFull: true });
+      const abort = JSON.parse(
+        written(bg({ pauseConditions: bluegreenPause, controllerPause: true }), cmd({ type: "abort" })).write.metadata
+          .annotations[PENDING_STATUS_ANNOTATION]!,
+      );
+      expect(abort.status).toEqual({
+        abort: true,
+        abortedAt: "2026-11-22T10:00:00Z",
+        pauseConditions: null,
+        controllerPause: false,
+      });
+    });
   });
 });

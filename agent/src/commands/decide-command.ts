@@ -1,5 +1,6 @@
 import {
   abortPatch,
+  kubeTime,
   promoteFullPatch,
   promotePatch,
   type Rollout,
@@ -166,6 +167,10 @@ export function decideCommand(
         return stale(cmd, "step", status.currentStepIndex ?? 0, a.expectStepIndex);
       }
       const p = promotePatch(rollout);
+      // Blue-green has no steps to skip: a promote only ends a pause, so with none it would do nothing.
+      if (rollout.spec.strategy?.blueGreen && !p.spec && !p.status) {
+        return answer(cmd, "REJECTED", "not paused: nothing to promote");
+      }
       spec = p.spec;
       statusPatch = p.status;
       break;
@@ -182,7 +187,8 @@ export function decideCommand(
       const s = expectHash(a.expectPodHash);
       if (s) return s;
       if (status.abort) return answer(cmd, "REJECTED", "already aborted");
-      statusPatch = abortPatch(rollout, new Date(nowMs).toISOString()).status;
+      // metav1.Time: whole seconds, as Argo writes abortedAt.
+      statusPatch = abortPatch(rollout, kubeTime(nowMs)).status;
       break;
     }
     case "retry":

@@ -100,6 +100,8 @@ export class BlueGreenReconciler implements StrategyReconciler {
       delete status.promoteFull;
       if (status.blueGreen) delete status.blueGreen.scaleUpPreviewCheckPoint;
     }
+    // promote-full skips the pause (and any analysis gate) at once.
+    if (status.promoteFull) status.pauseConditions = [];
     // Decisions below read the status as of the start of the round (with the template reset), as Argo does.
     const rollout: Rollout = { ...input.rollout, status: { ...status, blueGreen: { ...status.blueGreen } } };
 
