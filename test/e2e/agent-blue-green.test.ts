@@ -380,4 +380,33 @@ describe("blue-green reconciler end to end (emulated cluster, real client)", () 
     );
     expect(await selectorOf("invoices-preview")).toBe(held.status?.currentPodHash);
   });
+
+  it("a restarted agent takes over a paused preview: a lost pause event comes back once, promote still works", async () => {
+    await deploy("payroll", { autoPromotionEnabled: false, scaleDownDelaySeconds: 1 });
+    await setImage("payroll", "registry.example/payroll:2.0.0");
+    const paused = await pausedBeforeCutover("payroll", "registry.example/payroll:2.0.0", 3);
+    const green = paused.status?.currentPodHash ?? "";
+    const pauseEvent = "Normal RolloutPaused: Rollout is paused (BlueGreenPause)";
+    const countPauses = async () => (await events("payroll")).filter((m) => m === pauseEvent).length;
+    expect(await countPauses()).toBe(1);
+    // As if the previous process had died between writing the pause and recording its event.
+    await w.agent.stop();
+    await w.client.delete(resourcePath(builtins.events, NS, `payroll.paused-${green}-bluegreen`));
+    expect(await countPauses()).toBe(0);
+    await w.startAgent();
+    // The new process re-records the pause because it is missing, exactly once.
+    await w.waitForRollout(NS, "payroll", "pause event re-recorded", async () => (await countPauses()) === 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await countPauses()).toBe(1);
+    const again = await w.getRollout(NS, "payroll");
+    expect(again.status?.pauseConditions).toEqual(paused.status?.pauseConditions);
+    expect(await run("payroll", { type: "promote", expectPodHash: green })).toMatchObject({ outcome: "APPLIED" });
+    await w.waitForRollout(
+      NS,
+      "payroll",
+      "promoted",
+      (r) => r.status?.phase === "Healthy" && r.status?.stableRS === green,
+    );
+    expect(await selectorOf("payroll")).toBe(green);
+  });
 });

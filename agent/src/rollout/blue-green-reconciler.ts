@@ -336,25 +336,30 @@ export class BlueGreenReconciler implements StrategyReconciler {
   }
 
   /**
-   * The first time this process sees a Rollout paused before cutover, it re-records that pause under its
-   * deterministic name: a crash between the status write and the event leaves no gap and no duplicate.
+   * The first time this process sees a Rollout paused before cutover or aborted, it re-records that transition
+   * under its deterministic name: a crash between the status write and the event leaves no gap and no duplicate.
    */
   private async catchUp(rollout: Rollout, status: RolloutStatus, hash: string): Promise<void> {
     const uid = rollout.metadata.uid ?? "";
     if (this.caughtUp.has(uid)) return;
     this.caughtUp.add(uid);
-    if (!(status.pauseConditions ?? []).some((p) => p.reason === PAUSE_REASON)) return;
-    await this.d.events.flush(
-      [
-        this.d.events.deferred(
+    const ev = this.d.events;
+    const events: DeferredEvent[] = [];
+    if ((status.pauseConditions ?? []).some((p) => p.reason === PAUSE_REASON)) {
+      events.push(
+        ev.deferred(
           rollout,
           "Normal",
           "RolloutPaused",
           `Rollout is paused (${PAUSE_REASON})`,
           `paused-${hash}-bluegreen`,
         ),
-      ],
-      true,
-    );
+      );
+    }
+    // The Progressing condition carries the very message of the RolloutAborted event.
+    const aborted = status.conditions?.find((c) => c.reason === "RolloutAborted")?.message;
+    if (status.abort && aborted)
+      events.push(ev.deferred(rollout, "Warning", "RolloutAborted", aborted, `aborted-${hash}`));
+    await ev.flush(events, true);
   }
 }
