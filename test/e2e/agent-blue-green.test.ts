@@ -409,4 +409,24 @@ describe("blue-green reconciler end to end (emulated cluster, real client)", () 
     );
     expect(await selectorOf("payroll")).toBe(green);
   });
+
+  it("prePromotionAnalysis (not run yet) holds the update before cutover: active service cutover pending", async () => {
+    const first = await deploy("audit", { prePromotionAnalysis: { templates: [{ templateName: "success-rate" }] } });
+    const blue = first.status?.stableRS ?? "";
+    await setImage("audit", "registry.example/audit:2.0.0");
+    const held = await w.waitForRollout(NS, "audit", "preview up, held", async (r) => {
+      const green = r.status?.currentPodHash ?? "";
+      return green !== blue && (await rsByHash("audit")).get(green)?.status?.availableReplicas === 3;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const still = await w.getRollout(NS, "audit");
+    expect(still.status).toMatchObject({
+      phase: "Progressing",
+      message: "active service cutover pending",
+      stableRS: blue,
+      blueGreen: { activeSelector: blue, previewSelector: held.status?.currentPodHash },
+    });
+    expect(still.status?.pauseConditions).toBeUndefined();
+    expect(await selectorOf("audit")).toBe(blue);
+  });
 });

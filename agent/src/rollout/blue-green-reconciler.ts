@@ -57,6 +57,7 @@ function postPromotionAnalysisComplete(rollout: Rollout): boolean {
 export class BlueGreenReconciler implements StrategyReconciler {
   private readonly d: StrategyDeps;
   private readonly caughtUp = new Set<string>();
+  private readonly gateWarned = new Set<string>();
 
   constructor(deps: StrategyDeps) {
     this.d = deps;
@@ -174,6 +175,7 @@ export class BlueGreenReconciler implements StrategyReconciler {
 
     // The pause before cutover, and the cutover itself.
     const prePromotionComplete = prePromotionAnalysisComplete(rollout);
+    if (!prePromotionComplete || !postPromotionAnalysisComplete(rollout)) this.warnAnalysisGate(rollout, hash);
     const pauseDecision = decideBlueGreenPause(rollout, {
       newRS,
       allRSs: owned,
@@ -274,6 +276,17 @@ export class BlueGreenReconciler implements StrategyReconciler {
       requeues,
       catchUp: (r, st) => this.catchUp(r, st, hash),
     });
+  }
+
+  /** Once per template: say why a Rollout with promotion analysis does not cut over. */
+  private warnAnalysisGate(rollout: Rollout, hash: string): void {
+    const key = `${rollout.metadata.uid ?? ""}/${hash}`;
+    if (this.gateWarned.has(key)) return;
+    this.gateWarned.add(key);
+    this.d.logger.warn(
+      { rollout: `${rollout.metadata.namespace}/${rollout.metadata.name}`, podTemplateHash: hash },
+      "promotion analysis is not run by this agent yet: holding the blue-green update before the analysis gate",
+    );
   }
 
   /**
