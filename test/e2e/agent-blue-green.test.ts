@@ -321,6 +321,15 @@ describe("blue-green reconciler end to end (emulated cluster, real client)", () 
       async () => (await rsByHash("billing")).get(superseded)?.spec.replicas === 0,
     );
 
+    // As Argo's scaleDownDelayHelper does, a ReplicaSet waiting out its deadline is held at spec.replicas.
+    const log = await events("billing");
+    const rev = (await rsByHash("billing")).get(superseded)?.metadata.annotations?.["rollout.argoproj.io/revision"];
+    expect(log).toContain(
+      `Normal ScalingReplicaSet: Scaled up ReplicaSet billing-${superseded} (revision ${rev}) from 1 to 3`,
+    );
+    expect(log.at(-1)).toBe(
+      `Normal ScalingReplicaSet: Scaled down ReplicaSet billing-${superseded} (revision ${rev}) from 3 to 0`,
+    );
     expect(await run("billing", { type: "promote-full", expectPodHash: latest })).toMatchObject({ outcome: "APPLIED" });
     const done = await w.waitForRollout(
       NS,
