@@ -161,12 +161,15 @@ describe("canary reconciler end to end (emulated cluster, real client)", () => {
       (r) => r.status?.phase === "Healthy" && r.status?.stableRS === r.status?.currentPodHash,
     );
     expect((await w.agent.commands.execute(cmd({ type: "pause" }))).outcome).toBe("APPLIED");
+    const before = (await w.getRollout(NS, NAME)).status?.currentPodHash;
     await setImage("registry.example/payments:9.0.0");
+    // Paused on the new revision, not the status written for the old one before the image change was seen.
     const held = await w.waitForRollout(
       NS,
       NAME,
-      "manually paused",
-      (r) => r.status?.phase === "Paused" && r.status?.message === "manually paused",
+      "manually paused on the new revision",
+      (r) =>
+        r.status?.currentPodHash !== before && r.status?.phase === "Paused" && r.status?.message === "manually paused",
     );
     // Nothing moves past the first step while paused by the user.
     await new Promise((r) => setTimeout(r, 500));
