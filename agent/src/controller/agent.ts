@@ -1,10 +1,13 @@
 import { hostname } from "node:os";
 import type { ReplicaSet, Rollout } from "@bellwether/core";
 import type { KubeConfig } from "@kubernetes/client-node";
+import { AnalysisRunReconciler, type AnalysisRunRound } from "../analysis/analysis-run-reconciler.ts";
+import { ANALYSIS_RUN_UID_LABEL } from "../analysis/job-provider.ts";
+import type { MetricProvider } from "../analysis/metric-provider.ts";
 import { CommandExecutor } from "../commands/command-executor.ts";
 import { Informer } from "../kube/informer.ts";
 import { KubeClient } from "../kube/kube-client.ts";
-import { objectKey } from "../kube/kube-object.ts";
+import { type KubeObject, objectKey } from "../kube/kube-object.ts";
 import { argoKinds, builtins } from "../kube/resource-ref.ts";
 import { AgentMetrics } from "../observability/agent-metrics.ts";
 import { type HealthReport, HealthServer } from "../observability/health-server.ts";
@@ -41,6 +44,8 @@ export interface AgentOptions {
   routerFor?: (rollout: Rollout) => TrafficRouter | undefined;
   /** Observes every successful reconcile: handler time and time the key waited in the queue (benchmarks). */
   onReconciled?: (key: string, handlerMs: number, waitedMs: number) => void;
+  /** Metric providers for AnalysisRuns (Prometheus, Web and Job when absent). */
+  metricProviders?: MetricProvider[];
   /** Called when leadership is lost; the binary exits so it restarts clean (as client-go controllers do). */
   onLostLeadership?: () => void;
 }
@@ -65,9 +70,14 @@ export class Agent {
         replicaSets: Informer<ReplicaSet>;
         loop: ReconcileLoop<string>;
         reconciler: RolloutReconciler;
+        analysisRuns: Informer<KubeObject>;
+        jobs: Informer<KubeObject>;
+        analysisLoop: ReconcileLoop<string>;
+        analysis: AnalysisRunReconciler;
       }
     | undefined;
   private readonly roundListeners: Array<(r: RolloutRound) => void> = [];
+  private readonly analysisListeners: Array<(r: AnalysisRunRound) => void> = [];
   private starting: Promise<void> | undefined;
   epoch = 0;
   metricsPort: number | undefined;
@@ -118,6 +128,12 @@ export class Agent {
     this.running?.reconciler.rounds.push(listener);
   }
 
+  /** Observe every AnalysisRun round (status as written). */
+  onAnalysisRound(listener: (r: AnalysisRunRound) => void): void {
+    this.analysisListeners.push(listener);
+    this.running?.analysis.rounds.push(listener);
+  }
+
   onEvent(listener: (e: RecordedEvent) => void): void {
     this.events.subscribe(listener);
   }
@@ -143,7 +159,12 @@ export class Agent {
   /** Resolves once this agent leads and its caches are synced. */
   async ready(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (!this.running?.rollouts.synced || !this.running.replicaSets.synced) {
+    while (
+      !this.running?.rollouts.synced ||
+      !this.running.replicaSets.synced ||
+      !this.running.analysisRuns.synced ||
+      !this.running.jobs.synced
+    ) {
       if (Date.now() > deadline) throw new Error("agent did not become ready in time");
       await this.starting;
       await new Promise((r) => setTimeout(r, 20));
@@ -151,7 +172,8 @@ export class Agent {
   }
 
   healthReport(): HealthReport {
-    const informers = this.running ? [this.running.rollouts.health(), this.running.replicaSets.health()] : [];
+    const r = this.running;
+    const informers = r ? [r.rollouts.health(), r.replicaSets.health(), r.analysisRuns.health(), r.jobs.health()] : [];
     return {
       ok: this.election ? true : informers.every((i) => i.synced),
       leader: this.isLeader,
@@ -184,11 +206,7 @@ export class Agent {
       reconcile: (key) => reconciler.reconcile(key),
       observer: {
         onReconciled: (key, handlerMs, waitedMs) => this.o.onReconciled?.(key, handlerMs, waitedMs),
-        onError: (key, err, retryInMs, retries) =>
-          this.logger.warn(
-            { rollout: key, err: err instanceof Error ? err.message : String(err), retryInMs, retries },
-            "reconcile failed",
-          ),
+        onError: this.reconcileFailed("rollout", "reconcile failed"),
       },
     });
     const enqueue = (o: Rollout) => loop.queue.add(objectKey(o));
@@ -202,25 +220,74 @@ export class Agent {
     replicaSets.on("add", enqueueOwner);
     replicaSets.on("update", (_old, rs) => enqueueOwner(rs));
     replicaSets.on("delete", enqueueOwner);
-    for (const inf of [rollouts, replicaSets]) {
+    const analysisRuns = new Informer<KubeObject>({
+      client: this.client,
+      ref: this.kinds.analysisRuns,
+      ...ns,
+      ...relist,
+    });
+    // Only Jobs that measure a run: their completion is what resumes a Job measurement.
+    const jobs = new Informer<KubeObject>({
+      client: this.client,
+      ref: builtins.jobs,
+      labelSelector: ANALYSIS_RUN_UID_LABEL,
+      ...ns,
+      ...relist,
+    });
+    const analysis = new AnalysisRunReconciler({
+      client: this.client,
+      analysisRunKind: this.kinds.analysisRuns,
+      events: this.events,
+      logger: this.logger,
+      ...(this.o.metricProviders ? { providers: this.o.metricProviders } : {}),
+    });
+    analysis.rounds.push(...this.analysisListeners);
+    const analysisLoop = new ReconcileLoop<string>({
+      workers: this.o.workers ?? 4,
+      reconcile: (key) => analysis.reconcile(key),
+      observer: {
+        onError: this.reconcileFailed("analysisRun", "analysis reconcile failed"),
+      },
+    });
+    const enqueueRun = (o: KubeObject) => analysisLoop.queue.add(objectKey(o));
+    analysisRuns.on("add", enqueueRun);
+    analysisRuns.on("update", (_old, o) => enqueueRun(o));
+    const enqueueJobOwner = (job: KubeObject) => {
+      const owner = job.metadata.ownerReferences?.find((o) => o.kind === "AnalysisRun" && o.controller);
+      if (owner && job.metadata.namespace) analysisLoop.queue.add(`${job.metadata.namespace}/${owner.name}`);
+    };
+    jobs.on("add", enqueueJobOwner);
+    jobs.on("update", (_old, job) => enqueueJobOwner(job));
+    for (const inf of [rollouts, replicaSets, analysisRuns, jobs]) {
       inf.on("error", (e) =>
         this.logger.warn({ resource: inf.health().resource, err: String(e) }, "watch failed; retrying"),
       );
     }
-    this.running = { rollouts, replicaSets, loop, reconciler };
+    this.running = { rollouts, replicaSets, loop, reconciler, analysisRuns, jobs, analysisLoop, analysis };
     // ReplicaSets first: a Rollout reconciled before its ReplicaSets are cached would create duplicates.
     await replicaSets.start();
     await rollouts.start();
     loop.start();
+    await jobs.start();
+    await analysisRuns.start();
+    analysisLoop.start();
     this.logger.info({ rollouts: rollouts.size, replicaSets: replicaSets.size }, "caches synced; reconciling");
+  }
+
+  private reconcileFailed(field: string, message: string) {
+    return (key: string, err: unknown, retryInMs: number, retries: number) =>
+      this.logger.warn(
+        { [field]: key, err: err instanceof Error ? err.message : String(err), retryInMs, retries },
+        message,
+      );
   }
 
   private async stopControllers(): Promise<void> {
     const r = this.running;
     if (!r) return;
     this.running = undefined;
-    await r.loop.stop();
-    await Promise.all([r.rollouts.stop(), r.replicaSets.stop()]);
+    await Promise.all([r.loop.stop(), r.analysisLoop.stop()]);
+    await Promise.all([r.rollouts.stop(), r.replicaSets.stop(), r.analysisRuns.stop(), r.jobs.stop()]);
   }
 
   async stop(): Promise<void> {

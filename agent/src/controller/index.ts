@@ -1,4 +1,10 @@
 /** The agent's I/O side (loads the Kubernetes client): `@bellwether/agent/controller`. */
+export { AnalysisRunReconciler, type AnalysisRunRound } from "../analysis/analysis-run-reconciler.ts";
+export { JobProvider } from "../analysis/job-provider.ts";
+export type { MeasurementContext, MetricProvider } from "../analysis/metric-provider.ts";
+export { PrometheusProvider } from "../analysis/prometheus-provider.ts";
+export { ProviderError } from "../analysis/provider-error.ts";
+export { WebProvider } from "../analysis/web-provider.ts";
 export { CommandExecutor } from "../commands/command-executor.ts";
 export { decideCommand } from "../commands/decide-command.ts";
 export * from "../commands/rollout-command.ts";
