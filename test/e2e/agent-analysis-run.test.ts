@@ -340,6 +340,48 @@ describe("AnalysisRun controller end to end (emulated cluster, real providers)",
     );
   });
 
+  it("terminate with a Job measurement in flight deletes the Job and ends the measurement as Argo does", async () => {
+    const created = await createRun("terminate-job", [
+      {
+        name: "long-check",
+        provider: {
+          job: {
+            spec: {
+              backoffLimit: 0,
+              template: {
+                metadata: { annotations: { [`${SIM}/job-duration-ms`]: "600000" } },
+                spec: { restartPolicy: "Never", containers: [{ name: "check", image: "registry.example/check:1" }] },
+              },
+            },
+          },
+        },
+      },
+    ]);
+    const jobName = `${created.metadata?.uid}.long-check.1`;
+    await eventually(
+      async () => (await getRun("terminate-job")).status?.metricResults?.[0]?.measurements?.[0]?.phase === "Running",
+      "a running Job measurement",
+    );
+    await w.client.get(resourcePath(builtins.jobs, NS, jobName));
+    await w.client.patch(resourcePath(runs, NS, "terminate-job"), { spec: { terminate: true } });
+    const run = await completed("terminate-job");
+    expect(run.status?.phase).toBe("Successful");
+    expect(run.status?.message).toBe("Run Terminated");
+    expect(run.status?.metricResults?.[0]?.measurements?.[0]).toMatchObject({
+      phase: "Successful",
+      message: "Metric Terminated",
+      metadata: { "job-name": jobName },
+    });
+    await eventually(async () => {
+      try {
+        await w.client.get(resourcePath(builtins.jobs, NS, jobName));
+        return false;
+      } catch (e) {
+        return (e as { code?: number }).code === 404;
+      }
+    }, "the measurement's Job deleted");
+  });
+
   it("provider down: Error measurements until consecutiveErrors > consecutiveErrorLimit, then the run is Error", async () => {
     const closed = await unusedPort();
     await createRun("web-down", [
