@@ -1,59 +1,27 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type PrometheusSample,
+  type PrometheusServer,
+  prometheusBinary,
+  startPrometheus,
+} from "../../test/support/prometheus-server.ts";
 import type { KubeSim } from "../src/index.ts";
 import { SIM, startSimWithControllers, until, versionReplicaSet } from "./controllers-support.ts";
 
 const STABLE = "6d8c4f7b9";
 const CANARY = "9b7d5c8f4";
 
-function findPrometheus(): string {
-  for (const dir of (process.env.PATH ?? "").split(delimiter).concat("/usr/bin")) {
-    const candidate = join(dir, "prometheus");
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  throw new Error(
-    "the prometheus binary was not found on PATH or in /usr/bin: install the Debian package `prometheus` " +
-      "(apt-get install prometheus); this test needs a real Prometheus and is never skipped",
-  );
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 let sim: KubeSim;
-let prometheus: ChildProcess | undefined;
-let promUrl = "";
-let dataDir = "";
-let promLog = "";
+let prometheus: PrometheusServer | undefined;
 
-interface Sample {
-  metric: Record<string, string>;
-  value: [number, string];
-}
-
-async function query(expr: string): Promise<Sample[]> {
-  const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-  const body = (await res.json()) as { status: string; data?: { result: Sample[] }; error?: string };
-  if (body.status !== "success") throw new Error(`query failed: ${body.error}`);
-  return body.data?.result ?? [];
+function query(expr: string): Promise<PrometheusSample[]> {
+  if (!prometheus) throw new Error("prometheus is not running");
+  return prometheus.query(expr);
 }
 
 beforeAll(async () => {
-  const binary = findPrometheus();
+  prometheusBinary();
   sim = await startSimWithControllers({ clusters: ["eu-1", "us-1"] });
   const kc = sim.kubeConfig("eu-1");
   const apps = kc.makeApiClient(k8s.AppsV1Api);
@@ -80,46 +48,12 @@ beforeAll(async () => {
   }, "four ready endpoints");
   sim.dataPlane.setTraffic("eu-1", { namespace: "prom", service: "web", rps: 400 });
 
-  dataDir = await mkdtemp(join(tmpdir(), "kube-sim-prom-"));
-  const port = await freePort();
-  promUrl = `http://127.0.0.1:${port}`;
-  const simAddress = new URL(sim.baseUrl).host;
-  await writeFile(
-    join(dataDir, "prometheus.yml"),
-    [
-      "global:",
-      "  scrape_interval: 1s",
-      "  evaluation_interval: 1s",
-      "scrape_configs:",
-      "  - job_name: kube-sim",
-      "    metrics_path: /_sim/metrics",
-      "    static_configs:",
-      `      - targets: ["${simAddress}"]`,
-      "",
-    ].join("\n"),
-  );
-  prometheus = spawn(
-    binary,
-    [
-      `--config.file=${join(dataDir, "prometheus.yml")}`,
-      `--storage.tsdb.path=${join(dataDir, "data")}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  prometheus.stderr?.on("data", (chunk: Buffer) => {
-    promLog = (promLog + chunk.toString()).slice(-4_000);
-  });
+  prometheus = await startPrometheus(new URL(sim.baseUrl).host);
 }, 60_000);
 
 afterAll(async () => {
-  if (prometheus && prometheus.exitCode === null) {
-    const exited = new Promise((resolve) => prometheus?.once("exit", resolve));
-    prometheus.kill("SIGTERM");
-    await exited;
-  }
+  await prometheus?.stop();
   await sim?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 describe("a real Prometheus scraping the emulator", () => {
@@ -127,7 +61,7 @@ describe("a real Prometheus scraping the emulator", () => {
     // The first samples need ~6 s (target discovery is throttled); poll `up`, never sleep a fixed time.
     await until(
       async () => {
-        if (prometheus?.exitCode !== null) throw new Error(`prometheus exited: ${promLog}`);
+        prometheus?.assertRunning();
         const up = await query('up{job="kube-sim"}');
         return up[0]?.value[1] === "1";
       },

@@ -1,42 +1,15 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
 import type { AnalysisRun, Metric } from "@bellwether/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { argoKinds, builtins, resourcePath } from "../../agent/src/kube/resource-ref.ts";
 import { type AgentWorld, startAgentWorld } from "../support/agent-harness.ts";
 import { eventually } from "../support/eventually.ts";
+import { freePort, type PrometheusServer, startPrometheus } from "../support/prometheus-server.ts";
 
 const NS = "default";
 const GOOD = "5c7f9d8b6";
 const BAD = "8d6b4f7c9";
 const SIM = "kube-sim.bellwether.dev";
 const runs = argoKinds().analysisRuns;
-
-function prometheusBinary(): string {
-  for (const dir of (process.env.PATH ?? "").split(delimiter).concat("/usr/bin")) {
-    const candidate = join(dir, "prometheus");
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  throw new Error(
-    "no prometheus binary on PATH or in /usr/bin: install the Debian package `prometheus`; " +
-      "the Prometheus provider test needs a real Prometheus and is never skipped",
-  );
-}
-
-async function unusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function versionSet(hash: string, annotations: Record<string, string>) {
   const labels = { app: "web", "rollouts-pod-template-hash": hash };
@@ -57,10 +30,8 @@ function versionSet(hash: string, annotations: Record<string, string>) {
 
 describe("AnalysisRun controller end to end (emulated cluster, real providers)", () => {
   let w: AgentWorld;
-  let prometheus: ChildProcess | undefined;
+  let prometheus: PrometheusServer | undefined;
   let promUrl = "";
-  let promDir = "";
-  let promLog = "";
 
   const versionUrl = (hash: string) =>
     `${w.sim.baseUrl}/_sim/clusters/${w.cluster}/versions/${hash}?namespace=${NS}&service=web`;
@@ -102,13 +73,10 @@ describe("AnalysisRun controller end to end (emulated cluster, real providers)",
   }
 
   async function promQuery(expr: string): Promise<Array<{ value: [number, string] }>> {
-    const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-    const body = (await res.json()) as { status: string; data?: { result: Array<{ value: [number, string] }> } };
-    return body.status === "success" ? (body.data?.result ?? []) : [];
+    return (await prometheus?.query(expr).catch(() => [])) ?? [];
   }
 
   beforeAll(async () => {
-    const binary = prometheusBinary();
     w = await startAgentWorld();
     await w.client.create(resourcePath(builtins.replicaSets, NS), versionSet(GOOD, {}));
     await w.client.create(resourcePath(builtins.replicaSets, NS), versionSet(BAD, { [`${SIM}/error-rate`]: "0.5" }));
@@ -126,44 +94,13 @@ describe("AnalysisRun controller end to end (emulated cluster, real providers)",
       return bad.requests > 0;
     }, "traffic reaching the bad version");
 
-    promDir = await mkdtemp(join(tmpdir(), "bw-analysis-prom-"));
-    const port = await unusedPort();
-    promUrl = `http://127.0.0.1:${port}`;
-    await writeFile(
-      join(promDir, "prometheus.yml"),
-      [
-        "global:",
-        "  scrape_interval: 1s",
-        "scrape_configs:",
-        "  - job_name: kube-sim",
-        "    metrics_path: /_sim/metrics",
-        "    static_configs:",
-        `      - targets: ["${new URL(w.sim.baseUrl).host}"]`,
-        "",
-      ].join("\n"),
-    );
-    prometheus = spawn(
-      binary,
-      [
-        `--config.file=${join(promDir, "prometheus.yml")}`,
-        `--storage.tsdb.path=${join(promDir, "data")}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-      ],
-      { stdio: ["ignore", "ignore", "pipe"] },
-    );
-    prometheus.stderr?.on("data", (chunk: Buffer) => {
-      promLog = (promLog + chunk.toString()).slice(-4_000);
-    });
+    prometheus = await startPrometheus(new URL(w.sim.baseUrl).host);
+    promUrl = prometheus.url;
   }, 60_000);
 
   afterAll(async () => {
-    if (prometheus && prometheus.exitCode === null) {
-      const exited = new Promise((resolve) => prometheus?.once("exit", resolve));
-      prometheus.kill("SIGTERM");
-      await exited;
-    }
+    await prometheus?.stop();
     await w?.stop();
-    if (promDir) await rm(promDir, { recursive: true, force: true });
   });
 
   it("Web: a good version (URL from a secretKeyRef argument) is Successful after `count` measurements", async () => {
@@ -281,7 +218,7 @@ describe("AnalysisRun controller end to end (emulated cluster, real providers)",
   it("Prometheus: a real Prometheus scraping the emulator measures the bad version's error rate → Failed", async () => {
     await eventually(
       async () => {
-        if (prometheus?.exitCode !== null) throw new Error(`prometheus exited: ${promLog}`);
+        prometheus?.assertRunning();
         return (await promQuery('up{job="kube-sim"}'))[0]?.value[1] === "1";
       },
       "Prometheus up == 1 for the emulator",
@@ -383,7 +320,7 @@ describe("AnalysisRun controller end to end (emulated cluster, real providers)",
   });
 
   it("provider down: Error measurements until consecutiveErrors > consecutiveErrorLimit, then the run is Error", async () => {
-    const closed = await unusedPort();
+    const closed = await freePort();
     await createRun("web-down", [
       {
         name: "reachable",

@@ -144,7 +144,7 @@ export class ReplicaSetController {
     }
     for (const orphanUid of [...(ctx.orphanPods.get(rs.metadata.namespace ?? "") ?? [])]) {
       const pod = ctx.cluster.store.getByUid(orphanUid);
-      if (!pod || pod.kind !== "Pod") continue;
+      if (pod?.kind !== "Pod") continue;
       if (pod.metadata.deletionTimestamp || controllerRef(pod) || !isPodActive(pod)) continue;
       if (!selector.matches(pod.metadata.labels)) continue;
       const next = cloneJson(pod);
