@@ -149,6 +149,21 @@ describe("agent options: API group, instance id, metrics and health", () => {
       return r.status?.phase === "Degraded" ? r : undefined;
     }, "worse degraded");
     expect(selector.status?.message).toMatch(/selector/);
+    // A Rollout with no spec at all (a broken manifest) is Degraded too, not a crash loop.
+    await client.create(resourcePath(rollouts, "default"), {
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "Rollout",
+      metadata: {
+        name: "empty",
+        namespace: "default",
+        labels: { "argo-rollouts.argoproj.io/controller-instance-id": "strict" },
+      },
+    });
+    const empty = await eventually(async () => {
+      const r = await client.get<Rollout>(resourcePath(rollouts, "default", "empty"));
+      return r.status?.phase === "Degraded" ? r : undefined;
+    }, "empty degraded");
+    expect(empty.status?.message).toMatch(/^InvalidSpec: /);
     // No ReplicaSet was made for an invalid Rollout; fixing it makes it healthy.
     await client.patch(resourcePath(rollouts, "default", "bad"), {
       spec: { strategy: { canary: { steps: [{ setWeight: 50 }] } } },
