@@ -13,6 +13,7 @@ import { AgentMetrics } from "../observability/agent-metrics.ts";
 import { type HealthReport, HealthServer } from "../observability/health-server.ts";
 import { createLogger, type Logger } from "../observability/logger.ts";
 import { EventRecorder, type RecordedEvent } from "../rollout/event-recorder.ts";
+import { RolloutAnalysisRuns } from "../rollout/rollout-analysis.ts";
 import { RolloutReconciler } from "../rollout/rollout-reconciler.ts";
 import type { RolloutRound } from "../rollout/strategy-reconciler.ts";
 import type { TrafficRouter } from "../rollout/traffic-router.ts";
@@ -189,6 +190,13 @@ export class Agent {
     const ns = this.o.namespace ? { namespace: this.o.namespace } : {};
     const rollouts = new Informer<Rollout>({ client: this.client, ref: this.kinds.rollouts, ...ns, ...relist });
     const replicaSets = new Informer<ReplicaSet>({ client: this.client, ref: builtins.replicaSets, ...ns, ...relist });
+    const analysisRuns = new Informer<KubeObject>({
+      client: this.client,
+      ref: this.kinds.analysisRuns,
+      ...ns,
+      ...relist,
+    });
+    const rolloutRuns = new RolloutAnalysisRuns(this.client, this.kinds, analysisRuns);
     const reconciler = new RolloutReconciler({
       client: this.client,
       rolloutKind: this.kinds.rollouts,
@@ -199,6 +207,7 @@ export class Agent {
       metrics: this.metrics,
       ...(this.o.instanceId ? { instanceId: this.o.instanceId } : {}),
       ...(this.o.routerFor ? { routerFor: this.o.routerFor } : {}),
+      analysisRuns: rolloutRuns,
     });
     reconciler.rounds.push(...this.roundListeners);
     const loop = new ReconcileLoop<string>({
@@ -220,12 +229,6 @@ export class Agent {
     replicaSets.on("add", enqueueOwner);
     replicaSets.on("update", (_old, rs) => enqueueOwner(rs));
     replicaSets.on("delete", enqueueOwner);
-    const analysisRuns = new Informer<KubeObject>({
-      client: this.client,
-      ref: this.kinds.analysisRuns,
-      ...ns,
-      ...relist,
-    });
     // Only Jobs that measure a run: their completion is what resumes a Job measurement.
     const jobs = new Informer<KubeObject>({
       client: this.client,
@@ -249,7 +252,12 @@ export class Agent {
         onError: this.reconcileFailed("analysisRun", "analysis reconcile failed"),
       },
     });
-    const enqueueRun = (o: KubeObject) => analysisLoop.queue.add(objectKey(o));
+    const enqueueRun = (o: KubeObject) => {
+      analysisLoop.queue.add(objectKey(o));
+      // A run's phase is what moves its Rollout's analysis step or background analysis on.
+      const owner = rolloutRuns.ownerKey(o);
+      if (owner) loop.queue.add(owner);
+    };
     analysisRuns.on("add", enqueueRun);
     analysisRuns.on("update", (_old, o) => enqueueRun(o));
     const enqueueJobOwner = (job: KubeObject) => {
@@ -264,12 +272,12 @@ export class Agent {
       );
     }
     this.running = { rollouts, replicaSets, loop, reconciler, analysisRuns, jobs, analysisLoop, analysis };
-    // ReplicaSets first: a Rollout reconciled before its ReplicaSets are cached would create duplicates.
+    // ReplicaSets and AnalysisRuns first: a Rollout reconciled before they are cached would create duplicates.
     await replicaSets.start();
+    await analysisRuns.start();
     await rollouts.start();
     loop.start();
     await jobs.start();
-    await analysisRuns.start();
     analysisLoop.start();
     this.logger.info({ rollouts: rollouts.size, replicaSets: replicaSets.size }, "caches synced; reconciling");
   }

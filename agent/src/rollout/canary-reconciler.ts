@@ -6,12 +6,14 @@ import {
   computeStepHash,
   desiredRouterWeight,
   evaluateCanaryStep,
+  type FieldIssue,
   isFullyPromoted,
   maxTrafficWeight,
   POD_TEMPLATE_HASH_LABEL,
   type ReplicaSet,
   type Rollout,
   type RolloutStatus,
+  type RunPhase,
   resolveFenceposts,
   rolloutReplicas,
   withPauseCondition,
@@ -20,6 +22,7 @@ import { apiVersionOf } from "../kube/resource-ref.ts";
 import { collisionRound, finishRound } from "./finish-round.ts";
 import { labelSelectorString } from "./label-selector-string.ts";
 import { revisionOf } from "./replica-set-factory.ts";
+import { type RunStatus, runFailed, runPhaseOf } from "./rollout-analysis.ts";
 import type { DeferredEvent } from "./rollout-events.ts";
 import { fillCounts } from "./rollout-status-writer.ts";
 import { stepDescription } from "./step-description.ts";
@@ -30,6 +33,24 @@ import type {
   StrategyOutcome,
   StrategyReconciler,
 } from "./strategy-reconciler.ts";
+
+/** A template lookup may succeed later (the template is applied after the Rollout): look again this often. */
+const ANALYSIS_RETRY_MS = 10_000;
+
+/** What this round's analysis runs mean for the step machine. */
+interface AnalysisRound {
+  stepPhase?: RunPhase;
+  stepMessage?: string;
+  /** The runs' spec cannot be built (a missing template): InvalidSpec naming the field. */
+  issues: FieldIssue[];
+}
+
+/** Argo appends the failed run's message to "Rollout aborted update to revision N". */
+function abortMessageOf(status: RolloutStatus): { abortMessage?: string } {
+  const runs = [status.canary?.currentStepAnalysisRunStatus, status.canary?.currentBackgroundAnalysisRunStatus];
+  const failed = runs.find((r) => runFailed(r) && r?.message);
+  return failed?.message ? { abortMessage: failed.message } : {};
+}
 
 /** @deprecated name kept for existing importers: every strategy reports the same round. */
 export type CanaryRound = RolloutRound;
@@ -91,6 +112,10 @@ export class CanaryReconciler implements StrategyReconciler {
       status.pauseConditions = [];
       status.controllerPause = false;
       if (templateChanged) {
+        if (status.canary) {
+          const { currentStepAnalysisRunStatus: _s, currentBackgroundAnalysisRunStatus: _b, ...rest } = status.canary;
+          status.canary = rest;
+        }
         delete status.promoteFull;
         status.abort = false;
         delete status.abortedAt;
@@ -124,6 +149,12 @@ export class CanaryReconciler implements StrategyReconciler {
 
     let stableRS = owned.find((rs) => rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] === status.stableRS);
     const others = owned.filter((rs) => rs !== newRS && rs !== stableRS);
+    rollout = { ...rollout, status };
+
+    const analysis = await this.reconcileAnalysis(rollout, status, steps, hash, revision, nowIso);
+    if (analysis.issues.length > 0) {
+      status.conditions = applyInvalidSpecCondition(rollout, status.conditions, analysis.issues, nowMs);
+    }
     rollout = { ...rollout, status };
 
     // Argo pins the stable and canary Services' selectors to their pod-template hashes.
@@ -180,7 +211,12 @@ export class CanaryReconciler implements StrategyReconciler {
     let requeueAfterMs: number | undefined;
     if (!fullyPromoted && !status.abort) {
       const atDesired = atDesiredReplicaCountsForCanary(rollout, newRS, stableRS, scaledOthers);
-      const outcome = evaluateCanaryStep(rollout, { nowMs, atDesiredReplicaCounts: atDesired });
+      const outcome = evaluateCanaryStep(rollout, {
+        nowMs,
+        atDesiredReplicaCounts: atDesired,
+        ...(analysis.stepPhase ? { stepAnalysisPhase: analysis.stepPhase } : {}),
+        ...(analysis.stepMessage ? { stepAnalysisMessage: analysis.stepMessage } : {}),
+      });
       switch (outcome.kind) {
         case "advance": {
           const index = status.currentStepIndex ?? 0;
@@ -271,9 +307,90 @@ export class CanaryReconciler implements StrategyReconciler {
       deferred,
       strategy: "canary",
       trafficRouter: router?.type ?? "",
-      requeues: [requeueAfterMs],
+      requeues: [requeueAfterMs, analysis.issues.length > 0 ? ANALYSIS_RETRY_MS : undefined],
+      ...(status.abort ? abortMessageOf(status) : {}),
       catchUp: (r, st) => this.catchUp(r, st, steps, hash),
     });
+  }
+
+  /**
+   * Argo's `reconcileAnalysisRuns` for a canary: the current analysis step's run and the background run are created
+   * (and read) while the update progresses; once it is fully promoted, aborted or promoted in full every run still
+   * measuring is terminated. A failed or errored background run aborts the update; an inconclusive one pauses it.
+   */
+  private async reconcileAnalysis(
+    rollout: Rollout,
+    status: RolloutStatus,
+    steps: CanaryStep[],
+    hash: string,
+    revision: number,
+    nowIso: string,
+  ): Promise<AnalysisRound> {
+    const runs = this.d.analysisRuns;
+    const round: AnalysisRound = { issues: [] };
+    if (!runs) return round;
+    const canary = { ...(status.canary ?? {}) };
+    const base = { rollout, status, podHash: hash, revision };
+    const index = status.currentStepIndex ?? 0;
+    const step = steps[index];
+    const background = rollout.spec.strategy?.canary?.analysis;
+    const refresh = (s: RunStatus | undefined) => (s ? (runs.observe(rollout, s.name) ?? s) : undefined);
+    let stepRun = canary.currentStepAnalysisRunStatus;
+    let backgroundRun = canary.currentBackgroundAnalysisRunStatus;
+
+    if (status.stableRS === hash || status.abort || status.promoteFull) {
+      for (const s of [stepRun, backgroundRun]) if (s) await runs.terminate(rollout, s.name);
+      stepRun = refresh(stepRun);
+      backgroundRun = refresh(backgroundRun);
+    } else {
+      if (step?.analysis) {
+        const held = (status.pauseConditions?.length ?? 0) > 0 && stepRun;
+        const seen = held
+          ? { run: refresh(stepRun) as RunStatus }
+          : await runs.ensure({
+              ...base,
+              type: "Step",
+              stepIndex: index,
+              analysis: step.analysis,
+              field: `spec.strategy.canary.steps[${index}].analysis`,
+            });
+        if ("issue" in seen) round.issues.push(seen.issue);
+        else stepRun = seen.run;
+      } else if (stepRun) {
+        // The step moved on (promoted past it): a run still measuring is no longer needed.
+        await runs.terminate(rollout, stepRun.name);
+        stepRun = undefined;
+      }
+      if (background?.templates?.length && (steps.length === 0 || index >= (background.startingStep ?? 0))) {
+        const seen = await runs.ensure({
+          ...base,
+          type: "Background",
+          analysis: background,
+          field: "spec.strategy.canary.analysis",
+        });
+        if ("issue" in seen) round.issues.push(seen.issue);
+        else backgroundRun = seen.run;
+      }
+      if (runFailed(backgroundRun)) {
+        status.abort = true;
+        status.abortedAt = nowIso;
+      } else if (backgroundRun?.status === "Inconclusive") {
+        status.pauseConditions = withPauseCondition(status.pauseConditions, {
+          reason: "InconclusiveAnalysisRun",
+          startTime: nowIso,
+        });
+        status.controllerPause = true;
+      }
+    }
+    if (stepRun) canary.currentStepAnalysisRunStatus = stepRun;
+    else delete canary.currentStepAnalysisRunStatus;
+    if (backgroundRun) canary.currentBackgroundAnalysisRunStatus = backgroundRun;
+    else delete canary.currentBackgroundAnalysisRunStatus;
+    status.canary = canary;
+    const phase = step?.analysis ? runPhaseOf(stepRun) : undefined;
+    if (phase) round.stepPhase = phase;
+    if (stepRun?.message) round.stepMessage = stepRun.message;
+    return round;
   }
 
   /**

@@ -30,6 +30,8 @@ export interface RoundDecision {
   /** Blue-green: the active ReplicaSet is saturated (the Available condition). */
   activeSaturated?: boolean;
   requeues: Array<number | undefined>;
+  /** Why the update was aborted (the failed AnalysisRun's message), appended to the RolloutAborted message. */
+  abortMessage?: string;
   /** Runs after a successful status write (re-recording transitions a crashed process may have missed). */
   catchUp?: (rollout: Rollout, status: RolloutStatus) => Promise<void>;
 }
@@ -60,6 +62,7 @@ export async function finishRound(d: StrategyDeps, r: RoundDecision): Promise<St
     revision,
     availableReplicasAllSets: status.availableReplicas ?? 0,
     ...(r.activeSaturated !== undefined ? { activeSaturated: r.activeSaturated } : {}),
+    ...(r.abortMessage ? { abortMessage: r.abortMessage } : {}),
     nowMs,
   });
   const rollout: Rollout = { ...r.rollout, status };

@@ -18,6 +18,7 @@ import { BlueGreenReconciler } from "./blue-green-reconciler.ts";
 import { CanaryReconciler } from "./canary-reconciler.ts";
 import type { EventRecorder } from "./event-recorder.ts";
 import { ReplicaSetStore } from "./replica-set-store.ts";
+import type { RolloutAnalysisRuns } from "./rollout-analysis.ts";
 import { RolloutEvents } from "./rollout-events.ts";
 import { writeRolloutStatus } from "./rollout-status-writer.ts";
 import { ServiceSelector } from "./service-selector.ts";
@@ -37,6 +38,8 @@ export interface RolloutReconcilerDeps {
   /** Only Rollouts labelled with this instance id are handled; without one, only unlabelled Rollouts. */
   instanceId?: string;
   routerFor?: (rollout: Rollout) => TrafficRouter | undefined;
+  /** The Rollout's AnalysisRuns (step and background analysis); analysis waits without it. */
+  analysisRuns?: RolloutAnalysisRuns;
   now?: () => number;
 }
 
@@ -69,6 +72,7 @@ export class RolloutReconciler {
       logger: deps.logger,
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
       ...(deps.routerFor ? { routerFor: deps.routerFor } : {}),
+      ...(deps.analysisRuns ? { analysisRuns: deps.analysisRuns } : {}),
     };
     this.canary = new CanaryReconciler(shared);
     this.blueGreen = new BlueGreenReconciler(shared);

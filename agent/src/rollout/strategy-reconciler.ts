@@ -5,6 +5,7 @@ import type { AgentMetrics } from "../observability/agent-metrics.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { ReconcileResult } from "../runtime/reconcile-loop.ts";
 import type { ReplicaSetStore } from "./replica-set-store.ts";
+import type { RolloutAnalysisRuns } from "./rollout-analysis.ts";
 import type { RolloutEvents } from "./rollout-events.ts";
 import type { ServiceSelector } from "./service-selector.ts";
 import type { TrafficRouter } from "./traffic-router.ts";
@@ -42,6 +43,8 @@ export interface StrategyDeps {
   logger: Logger;
   metrics?: AgentMetrics;
   routerFor?: (rollout: Rollout) => TrafficRouter | undefined;
+  /** Creates and observes the Rollout's AnalysisRuns; without it analysis steps and background analysis wait. */
+  analysisRuns?: RolloutAnalysisRuns;
 }
 
 /** A strategy's reconcile round (canary, blue-green). */
