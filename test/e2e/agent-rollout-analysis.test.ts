@@ -194,10 +194,29 @@ describe("Rollouts drive AnalysisRuns end to end (emulated cluster, Web provider
     );
     const progressing = aborted.status?.conditions?.find((c) => c.type === "Progressing");
     expect(progressing).toMatchObject({ status: "False", reason: "RolloutAborted" });
-    // The step never completed, and the AnalysisRun controller recorded the run's failure.
-    expect(aborted.status?.currentStepIndex).toBe(1);
+    // As with the abort command, the canary goes back to its first step; the AnalysisRun controller recorded the failure.
+    expect(aborted.status?.currentStepIndex).toBe(0);
     await eventually(async () => (await runEvents(runName)).includes("AnalysisRunFailed"), "AnalysisRunFailed event");
     expect(await runEvents(name)).toContain("RolloutAborted");
+
+    // Retry: the failed run is history; the step gets a new run under Argo's next name, which fails again.
+    const retry = await w.agent.commands.execute({
+      id: "retry-1",
+      namespace: NS,
+      name,
+      action: { type: "retry" },
+      actor: "test",
+    });
+    expect(retry.outcome).toBe("APPLIED");
+    const again = await w.waitForRollout(
+      NS,
+      name,
+      "aborted again by the retried step's new run",
+      (r) => !!r.status?.abort && r.status.canary?.currentStepAnalysisRunStatus?.name === `${runName}.1`,
+      30_000,
+    );
+    expect(again.status?.canary?.currentStepAnalysisRunStatus?.status).toBe("Failed");
+    expect((await getRun(runName)).status?.phase).toBe("Failed");
   }, 60_000);
 
   const background = (name: string) => ({

@@ -1,4 +1,5 @@
 import {
+  abortPatch,
   applyInvalidSpecCondition,
   atDesiredReplicaCountsForCanary,
   type CanaryStep,
@@ -50,6 +51,12 @@ function abortMessageOf(status: RolloutStatus): { abortMessage?: string } {
   const runs = [status.canary?.currentStepAnalysisRunStatus, status.canary?.currentBackgroundAnalysisRunStatus];
   const failed = runs.find((r) => runFailed(r) && r?.message);
   return failed?.message ? { abortMessage: failed.message } : {};
+}
+
+/** The controller's abort is the abort command's: pauses dropped, the canary back at its first step. */
+function abortUpdate(rollout: Rollout, status: RolloutStatus, nowIso: string): void {
+  const patch = abortPatch(rollout, nowIso).status ?? {};
+  Object.assign(status, patch, { pauseConditions: [] });
 }
 
 /** @deprecated name kept for existing importers: every strategy reports the same round. */
@@ -252,8 +259,7 @@ export class CanaryReconciler implements StrategyReconciler {
           requeueAfterMs = outcome.requeueAfterMs;
           break;
         case "abort":
-          status.abort = true;
-          status.abortedAt = nowIso;
+          abortUpdate(rollout, status, nowIso);
           break;
         case "finished":
           break;
@@ -335,8 +341,10 @@ export class CanaryReconciler implements StrategyReconciler {
     const step = steps[index];
     const background = rollout.spec.strategy?.canary?.analysis;
     const refresh = (s: RunStatus | undefined) => (s ? (runs.observe(rollout, s.name) ?? s) : undefined);
-    let stepRun = canary.currentStepAnalysisRunStatus;
-    let backgroundRun = canary.currentBackgroundAnalysisRunStatus;
+    // A failed run the status already shows while the update is not aborted was retried: the next one starts anew.
+    const live = (s: RunStatus | undefined) => (s && !status.abort && runFailed(s) ? undefined : s);
+    let stepRun = live(canary.currentStepAnalysisRunStatus);
+    let backgroundRun = live(canary.currentBackgroundAnalysisRunStatus);
 
     if (status.stableRS === hash || status.abort || status.promoteFull) {
       for (const s of [stepRun, backgroundRun]) if (s) await runs.terminate(rollout, s.name);
@@ -347,13 +355,16 @@ export class CanaryReconciler implements StrategyReconciler {
         const held = (status.pauseConditions?.length ?? 0) > 0 && stepRun;
         const seen = held
           ? { run: refresh(stepRun) as RunStatus }
-          : await runs.ensure({
-              ...base,
-              type: "Step",
-              stepIndex: index,
-              analysis: step.analysis,
-              field: `spec.strategy.canary.steps[${index}].analysis`,
-            });
+          : await runs.ensure(
+              {
+                ...base,
+                type: "Step",
+                stepIndex: index,
+                analysis: step.analysis,
+                field: `spec.strategy.canary.steps[${index}].analysis`,
+              },
+              stepRun,
+            );
         if ("issue" in seen) round.issues.push(seen.issue);
         else stepRun = seen.run;
       } else if (stepRun) {
@@ -362,19 +373,20 @@ export class CanaryReconciler implements StrategyReconciler {
         stepRun = undefined;
       }
       if (background?.templates?.length && (steps.length === 0 || index >= (background.startingStep ?? 0))) {
-        const seen = await runs.ensure({
-          ...base,
-          type: "Background",
-          analysis: background,
-          field: "spec.strategy.canary.analysis",
-        });
+        const seen = await runs.ensure(
+          {
+            ...base,
+            type: "Background",
+            analysis: background,
+            field: "spec.strategy.canary.analysis",
+          },
+          backgroundRun,
+        );
         if ("issue" in seen) round.issues.push(seen.issue);
         else backgroundRun = seen.run;
       }
-      if (runFailed(backgroundRun)) {
-        status.abort = true;
-        status.abortedAt = nowIso;
-      } else if (backgroundRun?.status === "Inconclusive") {
+      if (runFailed(backgroundRun)) abortUpdate(rollout, status, nowIso);
+      else if (backgroundRun?.status === "Inconclusive") {
         status.pauseConditions = withPauseCondition(status.pauseConditions, {
           reason: "InconclusiveAnalysisRun",
           startTime: nowIso,

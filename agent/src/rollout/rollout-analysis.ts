@@ -24,6 +24,9 @@ export type RolloutRunType = "Step" | "Background" | "PrePromotion" | "PostPromo
 export const ROLLOUT_TYPE_LABEL = "rollout-type";
 export const STEP_INDEX_LABEL = "step-index";
 
+/** Retries of one update each get a new run (`<name>.<n>`); past this many something else is wrong. */
+const MAX_RUN_SUFFIX = 100;
+
 /** What the Rollout sees of one of its AnalysisRuns (Argo's `RolloutAnalysisRunStatus`). */
 export interface RunStatus {
   name: string;
@@ -129,25 +132,53 @@ export class RolloutAnalysisRuns {
     return owner && run.metadata.namespace ? `${run.metadata.namespace}/${owner.name}` : undefined;
   }
 
-  /** The run for this request: from the cache, else created now. */
-  async ensure(req: RunRequest): Promise<RunObservation> {
-    const name = analysisRunName(req);
+  /**
+   * The run for this request. `current` is the run the Rollout's status names: it is read whatever its phase. Any
+   * other run under Argo's name that already completed (a retried update) is left alone and the next free name
+   * `<name>.<n>` is used, as Argo's collision counter does; a run still going under the name is adopted.
+   */
+  async ensure(req: RunRequest, current?: RunStatus): Promise<RunObservation> {
+    const base = analysisRunName(req);
     const ns = req.rollout.metadata.namespace ?? "default";
-    const cached = this.runs.get(`${ns}/${name}`) as AnalysisRun | undefined;
-    if (cached) return { run: statusOf(cached) };
-    let body: AnalysisRun;
-    try {
-      body = await this.build(req, name, ns);
-    } catch (e) {
-      if (e instanceof RunSpecProblem) return { issue: e.issue };
-      throw e;
+    let conflicted: string | undefined;
+    for (let n = 0; n < MAX_RUN_SUFFIX; n++) {
+      const name = n === 0 ? base : `${base}.${n}`;
+      const existing = await this.find(ns, name, current?.name === name || conflicted === name);
+      if (existing) {
+        if (current?.name === name || !isCompletedPhase(existing.status?.phase ?? ""))
+          return { run: statusOf(existing) };
+        continue;
+      }
+      let body: AnalysisRun;
+      try {
+        body = await this.build(req, name, ns);
+      } catch (e) {
+        if (e instanceof RunSpecProblem) return { issue: e.issue };
+        throw e;
+      }
+      try {
+        return {
+          run: statusOf(await this.client.create<AnalysisRun>(resourcePath(this.kinds.analysisRuns, ns), body)),
+        };
+      } catch (e) {
+        // Created by an earlier round the cache has not seen yet: look at it again.
+        if (!KubeApiError.isConflict(e) || conflicted === name) throw e;
+        conflicted = name;
+        n--;
+      }
     }
+    return { issue: { field: req.field, message: `more than ${MAX_RUN_SUFFIX} AnalysisRuns named ${base}` } };
+  }
+
+  /** From the cache; from the API server when asked (the cache may lag behind a run this agent just created). */
+  private async find(ns: string, name: string, fresh: boolean): Promise<AnalysisRun | undefined> {
+    const cached = this.runs.get(`${ns}/${name}`) as AnalysisRun | undefined;
+    if (cached || !fresh) return cached;
     try {
-      return { run: statusOf(await this.client.create<AnalysisRun>(resourcePath(this.kinds.analysisRuns, ns), body)) };
+      return await this.client.get<AnalysisRun>(resourcePath(this.kinds.analysisRuns, ns, name));
     } catch (e) {
-      // Created by an earlier round the cache has not seen yet.
-      if (!KubeApiError.isConflict(e)) throw e;
-      return { run: statusOf(await this.client.get<AnalysisRun>(resourcePath(this.kinds.analysisRuns, ns, name))) };
+      if (KubeApiError.isNotFound(e)) return undefined;
+      throw e;
     }
   }
 
