@@ -89,7 +89,7 @@ describe("Rollouts drive AnalysisRuns end to end (emulated cluster, Web provider
   beforeAll(async () => {
     w = await startAgentWorld();
     const url = `${w.sim.baseUrl}/_sim/clusters/${w.cluster}/versions/{{args.canary-hash}}?namespace=${NS}&service={{args.service}}`;
-    const template = (kind: string, name: string, count?: number) => ({
+    const template = (kind: string, name: string, count?: number, failureCondition?: string) => ({
       apiVersion: "argoproj.io/v1alpha1",
       kind,
       metadata: { name },
@@ -100,13 +100,19 @@ describe("Rollouts drive AnalysisRuns end to end (emulated cluster, Web provider
             name: "error-rate",
             interval: "1s",
             ...(count !== undefined ? { count } : {}),
-            successCondition: "result <= 0.05",
+            successCondition: failureCondition ? "result < 0" : "result <= 0.05",
+            ...(failureCondition ? { failureCondition } : {}),
             provider: { web: { url, jsonPath: "{$.errorRate}" } },
           },
         ],
       },
     });
     await w.client.create(resourcePath(kinds.analysisTemplates, NS), template("AnalysisTemplate", "error-rate", 4));
+    // Neither condition holds for a rate in [0, 1]: the run ends Inconclusive.
+    await w.client.create(
+      resourcePath(kinds.analysisTemplates, NS),
+      template("AnalysisTemplate", "undecided", 1, "result > 1"),
+    );
     // No count: measures every second until the Rollout terminates it.
     await w.client.create(
       resourcePath(kinds.clusterAnalysisTemplates),
@@ -217,6 +223,52 @@ describe("Rollouts drive AnalysisRuns end to end (emulated cluster, Web provider
     );
     expect(again.status?.canary?.currentStepAnalysisRunStatus?.status).toBe("Failed");
     expect((await getRun(runName)).status?.phase).toBe("Failed");
+  }, 60_000);
+
+  it("an inconclusive step run pauses the rollout (InconclusiveAnalysisRun); promote moves past the step", async () => {
+    const name = "step-undecided";
+    const initial = await deploy(
+      name,
+      rolloutManifest(name, [
+        { setWeight: 50 },
+        {
+          analysis: {
+            templates: [{ templateName: "undecided" }],
+            args: [latestHash, { name: "service", value: name }],
+          },
+        },
+      ]),
+    );
+    await update(name, "registry.example/app:1.1.0");
+    const paused = await w.waitForRollout(
+      NS,
+      name,
+      "paused on the inconclusive run",
+      (r) => r.status?.phase === "Paused" && r.status.currentPodHash !== initial.status?.currentPodHash,
+      30_000,
+    );
+    expect(paused.status?.message).toBe("InconclusiveAnalysisRun");
+    expect(paused.status?.currentStepIndex).toBe(1);
+    expect(paused.status?.canary?.currentStepAnalysisRunStatus).toMatchObject({
+      name: `${name}-${paused.status?.currentPodHash}-2-1`,
+      status: "Inconclusive",
+    });
+    const promote = await w.agent.commands.execute({
+      id: "promote-undecided",
+      namespace: NS,
+      name,
+      action: { type: "promote", expectStepIndex: 1 },
+      actor: "test",
+    });
+    expect(promote.outcome).toBe("APPLIED");
+    const done = await w.waitForRollout(
+      NS,
+      name,
+      "promoted past the inconclusive step",
+      (r) => r.status?.phase === "Healthy" && r.status.stableRS === paused.status?.currentPodHash,
+      30_000,
+    );
+    expect(done.status?.currentStepIndex).toBe(2);
   }, 60_000);
 
   const background = (name: string) => ({
