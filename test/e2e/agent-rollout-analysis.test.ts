@@ -1,5 +1,6 @@
 import type { AnalysisRun, CanaryStep, ReplicaSet, Rollout, RolloutAnalysis } from "@bellwether/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RolloutCommand } from "../../agent/src/commands/rollout-command.ts";
 import { argoKinds, builtins, resourcePath } from "../../agent/src/kube/resource-ref.ts";
 import { type AgentWorld, startAgentWorld } from "../support/agent-harness.ts";
 import { eventually } from "../support/eventually.ts";
@@ -77,6 +78,13 @@ describe("Rollouts drive AnalysisRuns end to end (emulated cluster, Web provider
       },
       30_000,
     );
+  }
+
+  let commandSeq = 0;
+  async function applied(name: string, action: RolloutCommand["action"]): Promise<void> {
+    const id = `cmd-${++commandSeq}`;
+    const outcome = await w.agent.commands.execute({ id, namespace: NS, name, action, actor: "test" });
+    expect(outcome.outcome).toBe("APPLIED");
   }
 
   async function runEvents(name: string): Promise<string[]> {
@@ -206,14 +214,7 @@ describe("Rollouts drive AnalysisRuns end to end (emulated cluster, Web provider
     expect(await runEvents(name)).toContain("RolloutAborted");
 
     // Retry: the failed run is history; the step gets a new run under Argo's next name, which fails again.
-    const retry = await w.agent.commands.execute({
-      id: "retry-1",
-      namespace: NS,
-      name,
-      action: { type: "retry" },
-      actor: "test",
-    });
-    expect(retry.outcome).toBe("APPLIED");
+    await applied(name, { type: "retry" });
     const again = await w.waitForRollout(
       NS,
       name,
@@ -253,14 +254,7 @@ describe("Rollouts drive AnalysisRuns end to end (emulated cluster, Web provider
       name: `${name}-${paused.status?.currentPodHash}-2-1`,
       status: "Inconclusive",
     });
-    const promote = await w.agent.commands.execute({
-      id: "promote-undecided",
-      namespace: NS,
-      name,
-      action: { type: "promote", expectStepIndex: 1 },
-      actor: "test",
-    });
-    expect(promote.outcome).toBe("APPLIED");
+    await applied(name, { type: "promote", expectStepIndex: 1 });
     const done = await w.waitForRollout(
       NS,
       name,
