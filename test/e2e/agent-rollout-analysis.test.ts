@@ -87,11 +87,14 @@ describe("Rollouts drive AnalysisRuns end to end (emulated cluster, Web provider
     expect(outcome.outcome).toBe("APPLIED");
   }
 
-  async function runEvents(name: string): Promise<string[]> {
-    const list = await w.client.get<{ items: Array<{ reason: string; involvedObject: { name: string } }> }>(
-      resourcePath(builtins.events, NS),
-    );
-    return list.items.filter((e) => e.involvedObject.name === name).map((e) => e.reason);
+  /** `<reason>` of each event about `name`, or `<reason>: <message>` with `withMessage`. */
+  async function runEvents(name: string, withMessage = false): Promise<string[]> {
+    const list = await w.client.get<{
+      items: Array<{ reason: string; message: string; involvedObject: { name: string } }>;
+    }>(resourcePath(builtins.events, NS));
+    return list.items
+      .filter((e) => e.involvedObject.name === name)
+      .map((e) => (withMessage ? `${e.reason}: ${e.message}` : e.reason));
   }
 
   beforeAll(async () => {
@@ -211,7 +214,9 @@ describe("Rollouts drive AnalysisRuns end to end (emulated cluster, Web provider
     // As with the abort command, the canary goes back to its first step; the AnalysisRun controller recorded the failure.
     expect(aborted.status?.currentStepIndex).toBe(0);
     await eventually(async () => (await runEvents(runName)).includes("AnalysisRunFailed"), "AnalysisRunFailed event");
-    expect(await runEvents(name)).toContain("RolloutAborted");
+    expect(await runEvents(name, true)).toContain(
+      `RolloutAborted: Rollout aborted update to revision 2: ${run.status?.message}`,
+    );
 
     // Retry: the failed run is history; the step gets a new run under Argo's next name, which fails again.
     await applied(name, { type: "retry" });

@@ -49,7 +49,7 @@ export async function finishRound(d: StrategyDeps, r: RoundDecision): Promise<St
         r.rollout,
         "Warning",
         "RolloutAborted",
-        `Rollout aborted update to revision ${revision}`,
+        `Rollout aborted update to revision ${revision}${r.abortMessage ? `: ${r.abortMessage}` : ""}`,
         `aborted-${status.currentPodHash ?? ""}`,
       ),
     );

@@ -93,7 +93,7 @@ export function runFailed(status: RunStatus | undefined): boolean {
 }
 
 /** `metadata.labels['x']` / `metadata.annotations['x']` / dotted JSON paths, as Argo's `extractValueFromRollout`. */
-function fieldValue(rollout: Rollout, fieldPath: string): string | undefined {
+export function rolloutFieldValue(rollout: Rollout, fieldPath: string): string | undefined {
   const meta = /^metadata\.(labels|annotations)\['([^']*)'\]$/.exec(fieldPath);
   if (meta) {
     const map = meta[1] === "labels" ? rollout.metadata.labels : rollout.metadata.annotations;
@@ -271,7 +271,7 @@ export class RolloutAnalysisRuns {
       let value: string | undefined;
       if (from?.podTemplateHashValue === "Stable") value = req.status.stableRS;
       else if (from?.podTemplateHashValue === "Latest") value = req.podHash;
-      else if (from?.fieldRef) value = fieldValue(req.rollout, from.fieldRef.fieldPath);
+      else if (from?.fieldRef) value = rolloutFieldValue(req.rollout, from.fieldRef.fieldPath);
       if (value === undefined) {
         throw new RunSpecProblem({
           field: `${req.field}.args[${i}].valueFrom`,
